@@ -1,0 +1,518 @@
+package org.trustledger.ledger.eventstore;
+
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.gte;
+import static com.mongodb.client.model.Filters.in;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.axonframework.common.jdbc.PersistenceExceptionResolver;
+import org.axonframework.eventhandling.DomainEventData;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.GenericDomainEventEntry;
+import org.axonframework.eventhandling.TrackedDomainEventData;
+import org.axonframework.eventhandling.TrackedEventData;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventsourcing.eventstore.BatchingEventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.EventStoreException;
+import org.axonframework.serialization.SerializedObject;
+import org.axonframework.serialization.Serializer;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An Axon {@link org.axonframework.eventsourcing.eventstore.EventStorageEngine} on MongoDB, built like
+ * Axon's JdbcEventStorageEngine but for a store without transactions or useful secondary indexes.
+ *
+ * <p>Layout (collection {@code events}, one document per event):
+ * <ul>
+ *   <li>{@code _id} is the global index, allocated in ranges from a counter document. Writers that
+ *       allocate, then write late or never, leave gaps; readers follow them with a
+ *       {@link GapAwareTrackingToken} and poll by exact {@code _id $in [...]}, which MongoDB and the
+ *       embedded server both answer from the primary key, whatever the size of the store.</li>
+ *   <li>{@code aggSeq} ("aggregate/sequence") carries a unique index: it is the optimistic lock (a
+ *       second writer of the same sequence number fails with a duplicate key) and the exact key by
+ *       which an aggregate's events are loaded ({@code aggSeq $in [...]}), never a range scan.</li>
+ *   <li>A unit of work that appends several events (an assurance touches two members) must become
+ *       visible all or nothing, and there are no multi-document transactions to rely on. Each event
+ *       names its batch; events of a batch larger than one count only once a marker document for the
+ *       batch exists in {@code event_batches}, written after all of them. A batch that failed half way
+ *       is deleted again before anyone could see it; one abandoned by a crashed writer is reclaimed
+ *       when it blocks a later append.</li>
+ * </ul>
+ * Snapshots live in {@code snapshots}, one per aggregate, replaced by newer ones.
+ */
+public class MongoEventStorageEngine extends BatchingEventStorageEngine {
+
+    private static final Logger log = LoggerFactory.getLogger(MongoEventStorageEngine.class);
+    private static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
+    private static final String COUNTER_ID = "events";
+    /** Lowest global index; the first event gets 1, as in the JDBC engine. */
+    private static final long LOWEST_INDEX = 1;
+    /** How many empty windows a reader scans ahead per poll when a range was allocated but never written. */
+    private static final int MAX_EMPTY_WINDOWS = 64;
+
+    private final MongoCollection<Document> events;
+    private final MongoCollection<Document> batches;
+    private final MongoCollection<Document> snapshots;
+    private final MongoCollection<Document> counters;
+    private final int maxGapOffset;
+    private final Duration gapTimeout;
+    private final Duration abandonedBatchTimeout;
+    private final Clock clock;
+
+    protected MongoEventStorageEngine(Builder builder) {
+        super(builder);
+        MongoDatabase db = builder.database;
+        this.events = db.getCollection("events");
+        this.batches = db.getCollection("event_batches");
+        this.snapshots = db.getCollection("snapshots");
+        this.counters = db.getCollection("event_counters");
+        this.maxGapOffset = builder.maxGapOffset;
+        this.gapTimeout = builder.gapTimeout;
+        this.abandonedBatchTimeout = builder.abandonedBatchTimeout;
+        this.clock = builder.clock;
+        events.createIndex(Indexes.ascending("aggSeq"), new IndexOptions().unique(true).name("aggregate_sequence"));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---- append ----------------------------------------------------------------------------
+
+    @Override
+    protected void appendEvents(List<? extends EventMessage<?>> events, Serializer serializer) {
+        if (events.isEmpty()) {
+            return;
+        }
+        List<Document> docs = new ArrayList<>(events.size());
+        long first = allocate(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            docs.add(toDocument(events.get(i), serializer, first + i, first, events.size()));
+        }
+        try {
+            insertBatch(docs);
+        } catch (DuplicateSlot e) {
+            if (!reclaimAbandoned(e.aggSeq)) {
+                handlePersistenceException(e.cause, events.get(e.index));
+                return;
+            }
+            // The slot was held by a batch a crashed writer left unfinished: try once more.
+            try {
+                insertBatch(docs);
+            } catch (DuplicateSlot again) {
+                handlePersistenceException(again.cause, events.get(again.index));
+            }
+        }
+    }
+
+    /** Inserts the batch and marks it complete; on a duplicate slot removes what it wrote and reports. */
+    private void insertBatch(List<Document> docs) {
+        long first = docs.get(0).getLong("_id");
+        try {
+            events.insertMany(docs, new InsertManyOptions().ordered(true));
+        } catch (MongoBulkWriteException e) {
+            removeBatch(first, docs.size());
+            var error = e.getWriteErrors().get(0);
+            if (ErrorCategory.fromErrorCode(error.getCode()) == ErrorCategory.DUPLICATE_KEY) {
+                throw new DuplicateSlot(e, error.getIndex(), docs.get(error.getIndex()).getString("aggSeq"));
+            }
+            throw new EventStoreException("Failed to append events at global index " + first, e);
+        } catch (MongoWriteException e) {
+            removeBatch(first, docs.size());
+            if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
+                throw new DuplicateSlot(e, 0, docs.get(0).getString("aggSeq"));
+            }
+            throw new EventStoreException("Failed to append events at global index " + first, e);
+        } catch (RuntimeException e) {
+            removeBatch(first, docs.size());
+            throw e;
+        }
+        if (docs.size() > 1) {
+            batches.insertOne(new Document("_id", first).append("size", docs.size()));
+        }
+    }
+
+    private void removeBatch(long first, int size) {
+        events.deleteMany(in("_id", LongStream.range(first, first + size).boxed().toList()));
+    }
+
+    /** Deletes the unfinished batch that holds the slot, if its writer is surely gone. */
+    private boolean reclaimAbandoned(String aggSeq) {
+        Document holder = events.find(eq("aggSeq", aggSeq)).first();
+        if (holder == null) {
+            return true; // freed meanwhile
+        }
+        int size = holder.getInteger("batchSize", 1);
+        long batch = holder.getLong("batch");
+        if (size == 1 || batches.find(eq("_id", batch)).first() != null) {
+            return false; // a committed event: a real concurrent modification
+        }
+        Instant written = parseTimestamp(holder.getString("timestamp"));
+        if (written.plus(abandonedBatchTimeout).isAfter(clock.instant())) {
+            return false; // its writer may still be finishing
+        }
+        log.warn("Reclaiming event batch {} ({} events) abandoned by a writer that never completed it", batch, size);
+        removeBatch(batch, size);
+        return true;
+    }
+
+    private long allocate(int count) {
+        Document counter = counters.findOneAndUpdate(eq("_id", COUNTER_ID), Updates.inc("value", (long) count),
+                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
+        return counter.getLong("value") - count + 1;
+    }
+
+    /** The highest global index allocated so far (written or not), 0 for an empty store. */
+    public long headIndex() {
+        Document counter = counters.find(eq("_id", COUNTER_ID)).first();
+        return counter == null ? 0 : counter.getLong("value");
+    }
+
+    private Document toDocument(EventMessage<?> event, Serializer serializer, long index, long batch, int size) {
+        SerializedObject<String> payload = event.serializePayload(serializer, String.class);
+        SerializedObject<String> metaData = event.serializeMetaData(serializer, String.class);
+        String aggregateId;
+        long sequence;
+        String type;
+        if (event instanceof DomainEventMessage<?> domain && domain.getAggregateIdentifier() != null) {
+            aggregateId = domain.getAggregateIdentifier();
+            sequence = domain.getSequenceNumber();
+            type = domain.getType();
+        } else {
+            // As in the JDBC engine, an event without aggregate is its own one-event stream.
+            aggregateId = event.getIdentifier();
+            sequence = 0;
+            type = null;
+        }
+        return new Document("_id", index)
+                .append("aggSeq", aggregateId + "/" + sequence)
+                .append("aggregateIdentifier", aggregateId)
+                .append("sequenceNumber", sequence)
+                .append("type", type)
+                .append("eventIdentifier", event.getIdentifier())
+                .append("timestamp", TIMESTAMP.format(event.getTimestamp()))
+                .append("payloadType", payload.getType().getName())
+                .append("payloadRevision", payload.getType().getRevision())
+                .append("payload", payload.getData())
+                .append("metaData", metaData.getData())
+                .append("batch", batch)
+                .append("batchSize", size);
+    }
+
+    // ---- aggregates --------------------------------------------------------------------------
+
+    @Override
+    protected List<? extends DomainEventData<?>> fetchDomainEvents(String aggregateIdentifier,
+                                                                   long firstSequenceNumber, int batchSize) {
+        List<String> keys = new ArrayList<>(batchSize);
+        for (long seq = firstSequenceNumber; seq < firstSequenceNumber + batchSize; seq++) {
+            keys.add(aggregateIdentifier + "/" + seq);
+        }
+        List<Document> docs = visible(events.find(in("aggSeq", keys)).into(new ArrayList<>()));
+        docs.sort(Comparator.comparingLong(d -> d.getLong("sequenceNumber")));
+        List<DomainEventData<?>> result = new ArrayList<>(docs.size());
+        long expected = firstSequenceNumber;
+        for (Document d : docs) {
+            if (d.getLong("sequenceNumber") != expected) {
+                break; // a hole means an unfinished batch: the stream ends before it
+            }
+            result.add(domainEntry(d));
+            expected++;
+        }
+        return result;
+    }
+
+    @Override
+    protected Stream<? extends DomainEventData<?>> readSnapshotData(String aggregateIdentifier) {
+        Document d = snapshots.find(eq("_id", aggregateIdentifier)).first();
+        return d == null ? Stream.empty() : Stream.of(domainEntry(d));
+    }
+
+    @Override
+    protected void storeSnapshot(DomainEventMessage<?> snapshot, Serializer serializer) {
+        SerializedObject<String> payload = snapshot.serializePayload(serializer, String.class);
+        SerializedObject<String> metaData = snapshot.serializeMetaData(serializer, String.class);
+        Document doc = new Document("_id", snapshot.getAggregateIdentifier())
+                .append("aggregateIdentifier", snapshot.getAggregateIdentifier())
+                .append("sequenceNumber", snapshot.getSequenceNumber())
+                .append("type", snapshot.getType())
+                .append("eventIdentifier", snapshot.getIdentifier())
+                .append("timestamp", TIMESTAMP.format(snapshot.getTimestamp()))
+                .append("payloadType", payload.getType().getName())
+                .append("payloadRevision", payload.getType().getRevision())
+                .append("payload", payload.getData())
+                .append("metaData", metaData.getData());
+        Document current = snapshots.find(eq("_id", snapshot.getAggregateIdentifier())).first();
+        if (current != null && current.getLong("sequenceNumber") >= snapshot.getSequenceNumber()) {
+            return; // never replace a snapshot by an older one
+        }
+        snapshots.replaceOne(eq("_id", snapshot.getAggregateIdentifier()), doc, new ReplaceOptions().upsert(true));
+    }
+
+    // ---- tracking ----------------------------------------------------------------------------
+
+    @Override
+    protected List<? extends TrackedEventData<?>> fetchTrackedEvents(TrackingToken lastToken, int batchSize) {
+        if (lastToken != null && !(lastToken instanceof GapAwareTrackingToken)) {
+            throw new IllegalArgumentException("Token " + lastToken + " is not a GapAwareTrackingToken");
+        }
+        GapAwareTrackingToken token = (GapAwareTrackingToken) lastToken;
+        if (token != null && token.hasGaps()) {
+            token = cleanGaps(token);
+        }
+        long index = token == null ? LOWEST_INDEX - 1 : token.getIndex();
+        Set<Long> ids = new LinkedHashSet<>(token == null ? Set.of() : token.getGaps());
+        LongStream.rangeClosed(index + 1, index + batchSize).forEach(ids::add);
+        List<Document> docs = visible(events.find(in("_id", ids)).into(new ArrayList<>()));
+        if (docs.isEmpty()) {
+            docs = scanAhead(index + batchSize, batchSize);
+        }
+        docs.sort(Comparator.comparingLong(d -> d.getLong("_id")));
+
+        Instant gapFrame = clock.instant().minus(gapTimeout);
+        List<TrackedEventData<?>> result = new ArrayList<>(docs.size());
+        GapAwareTrackingToken previous = token;
+        for (Document d : docs) {
+            long globalIndex = d.getLong("_id");
+            boolean allowGaps = parseTimestamp(d.getString("timestamp")).isAfter(gapFrame);
+            GapAwareTrackingToken next;
+            if (previous == null) {
+                next = GapAwareTrackingToken.newInstance(globalIndex, allowGaps
+                        ? LongStream.range(Math.min(LOWEST_INDEX, globalIndex), globalIndex).boxed()
+                                .collect(Collectors.toCollection(TreeSet::new))
+                        : new TreeSet<>());
+            } else {
+                next = previous.advanceTo(globalIndex, allowGaps ? maxGapOffset : 0);
+            }
+            result.add(new TrackedDomainEventData<>(next, domainEntry(d)));
+            previous = next;
+        }
+        return result;
+    }
+
+    /**
+     * When a whole window is empty, a range was allocated and not (yet) written. Look further ahead, up
+     * to the head, so that readers do not stall behind it; what is skipped becomes gaps in the token.
+     */
+    private List<Document> scanAhead(long from, int batchSize) {
+        long head = headIndex();
+        long start = from;
+        for (int window = 0; window < MAX_EMPTY_WINDOWS && start < head; window++) {
+            List<Long> ids = LongStream.rangeClosed(start + 1, Math.min(head, start + batchSize)).boxed().toList();
+            List<Document> docs = visible(events.find(in("_id", ids)).into(new ArrayList<>()));
+            if (!docs.isEmpty()) {
+                return docs;
+            }
+            start += batchSize;
+        }
+        return new ArrayList<>();
+    }
+
+    /**
+     * Drops gaps that will never fill: a gap is given up once the event right after it is older than
+     * the gap timeout, since any writer that allocated the gap before it has had that long to finish.
+     */
+    private GapAwareTrackingToken cleanGaps(GapAwareTrackingToken token) {
+        SortedSet<Long> gaps = token.getGaps();
+        List<Long> after = gaps.stream().map(g -> g + 1).toList();
+        Map<Long, Instant> written = new HashMap<>();
+        events.find(in("_id", after)).forEach(d -> written.put(d.getLong("_id"), parseTimestamp(d.getString("timestamp"))));
+        Instant frame = clock.instant().minus(gapTimeout);
+        GapAwareTrackingToken cleaned = token;
+        for (long gap : gaps) {
+            if (gaps.contains(gap + 1)) {
+                continue;
+            }
+            Instant next = written.get(gap + 1);
+            if (next == null || next.isAfter(frame)) {
+                break;
+            }
+            cleaned = cleaned.withGapsTruncatedAt(gap + 1);
+        }
+        return cleaned;
+    }
+
+    /** Leaves out events of a multi-event batch whose completion marker is not (yet) written. */
+    private List<Document> visible(List<Document> docs) {
+        Set<Long> pending = new HashSet<>();
+        for (Document d : docs) {
+            if (d.getInteger("batchSize", 1) > 1) {
+                pending.add(d.getLong("batch"));
+            }
+        }
+        if (pending.isEmpty()) {
+            return docs;
+        }
+        Set<Long> complete = new HashSet<>();
+        batches.find(in("_id", pending)).forEach(b -> complete.add(b.getLong("_id")));
+        List<Document> result = new ArrayList<>(docs.size());
+        for (Document d : docs) {
+            if (d.getInteger("batchSize", 1) == 1 || complete.contains(d.getLong("batch"))) {
+                result.add(d);
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public TrackingToken createTailToken() {
+        return null; // "before the first event": a processor starting here sees everything
+    }
+
+    @Override
+    public TrackingToken createHeadToken() {
+        return GapAwareTrackingToken.newInstance(headIndex(), new TreeSet<>());
+    }
+
+    /** A rare operator action (start a processor at a date), so a scan of the timestamps is acceptable. */
+    @Override
+    public TrackingToken createTokenAt(Instant dateTime) {
+        Document first = events.find(gte("timestamp", TIMESTAMP.format(dateTime))).sort(Sorts.ascending("_id"))
+                .limit(1).first();
+        if (first == null) {
+            return createHeadToken();
+        }
+        long index = first.getLong("_id") - 1;
+        return index < LOWEST_INDEX ? null : GapAwareTrackingToken.newInstance(index, new TreeSet<>());
+    }
+
+    // ---- mapping -------------------------------------------------------------------------------
+
+    private static GenericDomainEventEntry<String> domainEntry(Document d) {
+        String aggregateId = d.getString("aggregateIdentifier");
+        String eventId = d.getString("eventIdentifier");
+        return new GenericDomainEventEntry<>(d.getString("type"), eventId.equals(aggregateId) ? null : aggregateId,
+                d.getLong("sequenceNumber"), eventId, d.getString("timestamp"), d.getString("payloadType"),
+                d.getString("payloadRevision"), d.getString("payload"), d.getString("metaData"));
+    }
+
+    private static Instant parseTimestamp(String value) {
+        return Instant.parse(value);
+    }
+
+    /** True when the exception is a duplicate key on the aggregate/sequence index. */
+    static boolean isDuplicateKey(Exception e) {
+        if (e instanceof MongoBulkWriteException bulk) {
+            return bulk.getWriteErrors().stream()
+                    .anyMatch(w -> ErrorCategory.fromErrorCode(w.getCode()) == ErrorCategory.DUPLICATE_KEY);
+        }
+        return e instanceof MongoWriteException w && w.getError().getCategory() == ErrorCategory.DUPLICATE_KEY;
+    }
+
+    /** A duplicate aggregate/sequence slot at position {@code index} of the batch. */
+    private static final class DuplicateSlot extends RuntimeException {
+        private final Exception cause;
+        private final int index;
+        private final String aggSeq;
+
+        DuplicateSlot(Exception cause, int index, String aggSeq) {
+            super(null, null, false, false);
+            this.cause = cause;
+            this.index = index;
+            this.aggSeq = aggSeq;
+        }
+    }
+
+    /** Builder with the JDBC engine's gap settings and the store's database. */
+    public static class Builder extends BatchingEventStorageEngine.Builder {
+
+        private MongoDatabase database;
+        private int maxGapOffset = 10_000;
+        private Duration gapTimeout = Duration.ofSeconds(60);
+        private Duration abandonedBatchTimeout = Duration.ofSeconds(60);
+        private Clock clock = Clock.systemUTC();
+
+        public Builder() {
+            persistenceExceptionResolver((PersistenceExceptionResolver) MongoEventStorageEngine::isDuplicateKey);
+        }
+
+        public Builder database(MongoDatabase database) {
+            this.database = database;
+            return this;
+        }
+
+        /** How far below the newest index a gap is still waited for. */
+        public Builder maxGapOffset(int maxGapOffset) {
+            this.maxGapOffset = maxGapOffset;
+            return this;
+        }
+
+        /** How long a gap is waited for before it is taken to be a write that never happened. */
+        public Builder gapTimeout(Duration gapTimeout) {
+            this.gapTimeout = gapTimeout;
+            return this;
+        }
+
+        /** How old an unfinished multi-event batch must be before a blocked writer may delete it. */
+        public Builder abandonedBatchTimeout(Duration timeout) {
+            this.abandonedBatchTimeout = timeout;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        @Override
+        public Builder snapshotSerializer(Serializer snapshotSerializer) {
+            super.snapshotSerializer(snapshotSerializer);
+            return this;
+        }
+
+        @Override
+        public Builder eventSerializer(Serializer eventSerializer) {
+            super.eventSerializer(eventSerializer);
+            return this;
+        }
+
+        @Override
+        public Builder batchSize(int batchSize) {
+            super.batchSize(batchSize);
+            return this;
+        }
+
+        public MongoEventStorageEngine build() {
+            if (database == null) {
+                throw new org.axonframework.common.AxonConfigurationException("The MongoDatabase is required");
+            }
+            validate();
+            return new MongoEventStorageEngine(this);
+        }
+    }
+}

@@ -1,0 +1,426 @@
+package org.trustledger.ledger.member;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.spring.stereotype.Aggregate;
+import org.trustledger.ledger.api.AddEmailCommand;
+import org.trustledger.ledger.api.AssuranceGiven;
+import org.trustledger.ledger.api.AssuranceKind;
+import org.trustledger.ledger.api.AssuranceRecorded;
+import org.trustledger.ledger.api.AssuranceRefused;
+import org.trustledger.ledger.api.AssurerChallengePassed;
+import org.trustledger.ledger.api.EmailVerificationExpired;
+import org.trustledger.ledger.api.EmailVerificationRequested;
+import org.trustledger.ledger.api.EmailVerified;
+import org.trustledger.ledger.api.ExpireUnverifiedEmailCommand;
+import org.trustledger.ledger.api.FoundingAssurerRecognised;
+import org.trustledger.ledger.api.LedgerRefusal;
+import org.trustledger.ledger.api.MemberRegistered;
+import org.trustledger.ledger.api.PersonName;
+import org.trustledger.ledger.api.RecogniseFoundingAssurerCommand;
+import org.trustledger.ledger.api.RecordAssuranceCommand;
+import org.trustledger.ledger.api.RecordAssurerChallengeCommand;
+import org.trustledger.ledger.api.RefusalCode;
+import org.trustledger.ledger.api.RegisterMemberCommand;
+import org.trustledger.ledger.api.SecurityQuestion;
+import org.trustledger.ledger.api.SecurityQuestionAnswer;
+import org.trustledger.ledger.rules.MemberFacts;
+import org.trustledger.ledger.rules.PointsRules;
+
+/**
+ * A member of the community: identity, emails, the assurances received and given, and the facts the
+ * points rules read. Decisions are made in command handlers; event sourcing handlers only assign.
+ */
+@Aggregate(repository = "memberRepository", cache = "memberCache", snapshotTriggerDefinition = "memberSnapshotTrigger")
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+        isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+public class Member {
+
+    static final int MAX_NAME_LENGTH = 100;
+    static final int MIN_PASSPHRASE_LENGTH = 10;
+    static final int MAX_PASSPHRASE_LENGTH = 1000;
+    static final int SECURITY_QUESTIONS = 5;
+    static final int MAX_QUESTION_LENGTH = 200;
+    static final int MIN_LOCATION_LENGTH = 3;
+    static final int MAX_LOCATION_LENGTH = 200;
+    static final int MAX_DOCUMENTS = 10;
+    static final int MAX_DOCUMENT_LENGTH = 100;
+
+    @AggregateIdentifier
+    private String memberId;
+    private PersonName name;
+    private LocalDate dateOfBirth;
+    private String primaryEmail;
+    private boolean accountExpired;
+    private boolean locked;
+    private boolean challengePassed;
+    private boolean blockedAsAssurer;
+    private boolean parentalConsent;
+    private boolean codeSigningEnabled;
+    private int grantedAssurancePoints;
+    private int grantedExperiencePoints;
+    private Map<String, Pending> pendingEmails = new HashMap<>();
+    private Set<String> verifiedEmails = new HashSet<>();
+    private Map<String, Received> received = new LinkedHashMap<>();
+    private Map<String, String> activeAssuranceByAssurer = new HashMap<>();
+    private Set<String> faceToFaceGiven = new HashSet<>();
+
+    /** An email address waiting for its token. */
+    record Pending(String nonce, Instant expiresAt) {
+    }
+
+    /** An assurance received: who gave it, what was awarded, whether it was voided. */
+    record Received(String assurerId, AssuranceKind kind, int points, boolean voided) {
+    }
+
+    protected Member() {
+        // for Axon
+    }
+
+    @CommandHandler
+    public Member(RegisterMemberCommand cmd, EmailRegistry registry, EmailTokens tokens, SecretHasher hasher,
+                  Clock clock) {
+        Instant now = clock.instant();
+        PersonName name = checkName(cmd.name());
+        LocalDate dob = checkDateOfBirth(cmd.dateOfBirth(), clock);
+        String email = checkEmail(cmd.email());
+        checkPassphrase(cmd.passphrase());
+        List<SecurityQuestion> questions = checkQuestions(cmd.securityQuestions(), hasher);
+        claim(registry, email, cmd.memberId(), now);
+        apply(new MemberRegistered(cmd.memberId(), name, dob, email, hasher.hashPassphrase(cmd.passphrase()),
+                questions, now));
+        requestVerification(registry, tokens, email, now);
+    }
+
+    @CommandHandler
+    public Member(RecogniseFoundingAssurerCommand cmd, EmailRegistry registry, SecretHasher hasher, Clock clock) {
+        Instant now = clock.instant();
+        PersonName name = checkName(cmd.name());
+        LocalDate dob = checkDateOfBirth(cmd.dateOfBirth(), clock);
+        String email = checkEmail(cmd.email());
+        checkPassphrase(cmd.passphrase());
+        claim(registry, email, cmd.memberId(), now);
+        apply(new MemberRegistered(cmd.memberId(), name, dob, email, hasher.hashPassphrase(cmd.passphrase()),
+                List.of(), now));
+        apply(new EmailVerified(cmd.memberId(), email, now));
+        registry.markVerified(email, cmd.memberId());
+        apply(new FoundingAssurerRecognised(cmd.memberId(), PointsRules.MAX_ASSURANCE_POINTS,
+                PointsRules.MAX_EXPERIENCE_POINTS, true, cmd.source(), now));
+    }
+
+    @CommandHandler
+    public void handle(AddEmailCommand cmd, EmailRegistry registry, EmailTokens tokens, Clock clock) {
+        requireUsable();
+        Instant now = clock.instant();
+        String email = checkEmail(cmd.email());
+        if (verifiedEmails.contains(email)) {
+            throw new LedgerRefusal(RefusalCode.EMAIL_ALREADY_VERIFIED, "This address is already verified on your account.");
+        }
+        claim(registry, email, memberId, now);
+        requestVerification(registry, tokens, email, now);
+    }
+
+    /** Called by {@link EmailVerificationHandler} once the token's MAC matched this member and address. */
+    void verifyEmail(String email, String nonce, EmailRegistry registry, Instant now) {
+        Pending pending = pendingEmails.get(email);
+        if (verifiedEmails.contains(email)) {
+            throw new LedgerRefusal(RefusalCode.EMAIL_ALREADY_VERIFIED, "This address is already verified.");
+        }
+        if (pending == null || !pending.nonce().equals(nonce)) {
+            throw new LedgerRefusal(RefusalCode.TOKEN_INVALID,
+                    "This token is not valid: it was replaced by a newer one or the address expired.");
+        }
+        if (now.isAfter(pending.expiresAt())) {
+            throw new LedgerRefusal(RefusalCode.TOKEN_EXPIRED,
+                    "This token expired: addresses must be verified within 48 hours. Register the address again.");
+        }
+        apply(new EmailVerified(memberId, email, now));
+        registry.markVerified(email, memberId);
+    }
+
+    @CommandHandler
+    public void handle(ExpireUnverifiedEmailCommand cmd, EmailRegistry registry, Clock clock) {
+        Instant now = clock.instant();
+        String email = Emails.normalise(cmd.email());
+        Pending pending = pendingEmails.get(email);
+        if (pending == null || !now.isAfter(pending.expiresAt())) {
+            return; // verified meanwhile, or not yet due: nothing to expire
+        }
+        boolean account = email.equals(primaryEmail) && !verifiedEmails.contains(primaryEmail);
+        apply(new EmailVerificationExpired(memberId, email, account, now));
+        registry.release(email, memberId);
+    }
+
+    @CommandHandler
+    public void handle(RecordAssurerChallengeCommand cmd, Clock clock) {
+        requireUsable();
+        if (cmd.scorePercent() < 0 || cmd.scorePercent() > 100) {
+            throw new LedgerRefusal(RefusalCode.CHALLENGE_SCORE_INVALID, "A challenge score is a percentage from 0 to 100.");
+        }
+        if (cmd.scorePercent() < PointsRules.CHALLENGE_PASS_MARK_PERCENT) {
+            throw new LedgerRefusal(RefusalCode.CHALLENGE_SCORE_BELOW_PASS_MARK,
+                    "The pass mark is " + PointsRules.CHALLENGE_PASS_MARK_PERCENT + " %; " + cmd.scorePercent()
+                            + " % is not a pass.");
+        }
+        LocalDate passedOn = cmd.passedOn() == null ? LocalDate.now(clock) : cmd.passedOn();
+        if (passedOn.isAfter(LocalDate.now(clock))) {
+            throw new LedgerRefusal(RefusalCode.CHALLENGE_SCORE_INVALID, "A challenge cannot be passed in the future.");
+        }
+        apply(new AssurerChallengePassed(memberId, cmd.scorePercent(), passedOn, cmd.recordedBy(), clock.instant()));
+    }
+
+    // ---- assurance: decided by AssuranceHandler, which holds both parties -------------------------
+
+    /** The facts the points rules read, as of now. */
+    MemberFacts facts() {
+        List<Integer> awards = new ArrayList<>();
+        received.values().stream().filter(r -> !r.voided()).forEach(r -> awards.add(r.points()));
+        return new MemberFacts(dateOfBirth, awards, grantedAssurancePoints, grantedExperiencePoints,
+                faceToFaceGiven.size(), challengePassed, blockedAsAssurer, parentalConsent,
+                !verifiedEmails.isEmpty(), false, codeSigningEnabled);
+    }
+
+    /** Why this member may not act as assurer now, or null. */
+    LedgerRefusal refusalAsAssurer(LocalDate today) {
+        if (accountExpired || locked) {
+            return new LedgerRefusal(RefusalCode.ASSURER_ACCOUNT_UNUSABLE, "The assurer's account is expired or locked.");
+        }
+        PointsRules.AssurerGap gap = PointsRules.assurerGap(facts(), today);
+        if (gap == null) {
+            return null;
+        }
+        return switch (gap) {
+            case AP_BELOW_100 -> new LedgerRefusal(RefusalCode.ASSURER_AP_BELOW_100,
+                    "Only Assurers may assure: the assurer needs 100 assurance points.");
+            case CHALLENGE_NOT_PASSED -> new LedgerRefusal(RefusalCode.ASSURER_CHALLENGE_NOT_PASSED,
+                    "Only Assurers may assure: the assurer has not passed the Assurer Challenge.");
+            case BLOCKED -> new LedgerRefusal(RefusalCode.ASSURER_BLOCKED,
+                    "The assurer is blocked from assuring by an arbitration ruling.");
+            case UNDER_14 -> new LedgerRefusal(RefusalCode.ASSURER_UNDER_14, "Assurers must be 14 or older.");
+            case PARENTAL_CONSENT_MISSING -> new LedgerRefusal(RefusalCode.ASSURER_PARENTAL_CONSENT_MISSING,
+                    "An assurer under 18 needs a recorded parental consent.");
+        };
+    }
+
+    /** Why this member may not receive an assurance from the assurer now, or null. */
+    LedgerRefusal refusalAsAssuree(String assurerId, String email, LocalDate claimedDateOfBirth) {
+        if (accountExpired || !email.equals(primaryEmail) || !dateOfBirth.equals(claimedDateOfBirth)) {
+            return notFound();
+        }
+        if (!verifiedEmails.contains(primaryEmail)) {
+            return new LedgerRefusal(RefusalCode.ASSUREE_NOT_VERIFIED,
+                    "The assuree has not verified their account yet.");
+        }
+        if (locked) {
+            return new LedgerRefusal(RefusalCode.ASSUREE_LOCKED, "The assuree's account is locked.");
+        }
+        if (memberId.equals(assurerId)) {
+            return new LedgerRefusal(RefusalCode.SELF_ASSURANCE, "Nobody may assure themselves.");
+        }
+        if (activeAssuranceByAssurer.containsKey(assurerId)) {
+            return new LedgerRefusal(RefusalCode.ALREADY_ASSURED_BY_ASSURER,
+                    "You have already assured this member; an assurer counts once per assuree.");
+        }
+        return null;
+    }
+
+    static LedgerRefusal notFound() {
+        return new LedgerRefusal(RefusalCode.ASSUREE_NOT_FOUND,
+                "No verified member matches this email address and date of birth.");
+    }
+
+    /** Applies the assurance to this (assuree's) stream and returns the event. */
+    AssuranceRecorded receiveAssurance(RecordAssuranceCommand cmd, String assuranceId, Instant now) {
+        int apBefore = PointsRules.assurancePoints(facts().countedAwards(), grantedAssurancePoints);
+        AssuranceRecorded event = new AssuranceRecorded(assuranceId, memberId, cmd.assurerId(),
+                AssuranceKind.FACE_TO_FACE, cmd.points(), PointsRules.countedPoints(cmd.points(), apBefore), cmd.date(),
+                cmd.location().trim(), name.fullName(), List.copyOf(cmd.documents()),
+                cmd.assureeAgreedToCommunityAgreement(), cmd.assurerSawOriginalDocuments(), now);
+        apply(event);
+        return event;
+    }
+
+    void noteAssuranceGiven(AssuranceRecorded recorded) {
+        apply(new AssuranceGiven(recorded.assuranceId(), memberId, recorded.assureeId(), recorded.kind(),
+                recorded.points(), recorded.date(), recorded.recordedAt()));
+    }
+
+    void recordRefusal(LedgerRefusal refusal, Instant now) {
+        apply(new AssuranceRefused(memberId, refusal.code(), refusal.getMessage(), now));
+    }
+
+    // ---- event sourcing handlers: assignment only -------------------------------------------------
+
+    @EventSourcingHandler
+    void on(MemberRegistered e) {
+        memberId = e.memberId();
+        name = e.name();
+        dateOfBirth = e.dateOfBirth();
+        primaryEmail = e.primaryEmail();
+    }
+
+    @EventSourcingHandler
+    void on(EmailVerificationRequested e) {
+        pendingEmails.put(e.email(), new Pending(e.nonce(), e.expiresAt()));
+    }
+
+    @EventSourcingHandler
+    void on(EmailVerified e) {
+        pendingEmails.remove(e.email());
+        verifiedEmails.add(e.email());
+    }
+
+    @EventSourcingHandler
+    void on(EmailVerificationExpired e) {
+        pendingEmails.remove(e.email());
+        if (e.accountExpired()) {
+            accountExpired = true;
+        }
+    }
+
+    @EventSourcingHandler
+    void on(FoundingAssurerRecognised e) {
+        grantedAssurancePoints = e.assurancePoints();
+        grantedExperiencePoints = e.experiencePoints();
+        challengePassed = e.challengePassed();
+    }
+
+    @EventSourcingHandler
+    void on(AssurerChallengePassed e) {
+        challengePassed = true;
+    }
+
+    @EventSourcingHandler
+    void on(AssuranceRecorded e) {
+        received.put(e.assuranceId(), new Received(e.assurerId(), e.kind(), e.points(), false));
+        activeAssuranceByAssurer.put(e.assurerId(), e.assuranceId());
+    }
+
+    @EventSourcingHandler
+    void on(AssuranceGiven e) {
+        if (e.kind() == AssuranceKind.FACE_TO_FACE) {
+            faceToFaceGiven.add(e.assuranceId());
+        }
+    }
+
+    // ---- checks --------------------------------------------------------------------------------
+
+    private void requireUsable() {
+        if (accountExpired) {
+            throw new LedgerRefusal(RefusalCode.ACCOUNT_EXPIRED,
+                    "This account expired because its email address was not verified within 48 hours.");
+        }
+    }
+
+    private void requestVerification(EmailRegistry registry, EmailTokens tokens, String email, Instant now) {
+        String nonce = tokens.newNonce();
+        registry.rememberNonce(nonce, memberId, email);
+        apply(new EmailVerificationRequested(memberId, email, nonce, now, now.plus(EmailRegistry.VERIFICATION_WINDOW)));
+    }
+
+    /** Claims the address; gives it back if the unit of work that wanted it rolls back. */
+    private static void claim(EmailRegistry registry, String email, String memberId, Instant now) {
+        registry.claim(email, memberId, now);
+        CurrentUnitOfWork.ifStarted(uow -> uow.onRollback(u -> registry.release(email, memberId)));
+    }
+
+    static PersonName checkName(PersonName n) {
+        if (n == null || blank(n.givenNames()) || blank(n.familyName())) {
+            throw new LedgerRefusal(RefusalCode.NAME_REQUIRED, "Given name(s) and family name are required.");
+        }
+        for (String part : new String[] {n.givenNames(), n.middleName(), n.familyName(), n.suffix()}) {
+            if (part != null && part.strip().length() > MAX_NAME_LENGTH) {
+                throw new LedgerRefusal(RefusalCode.NAME_TOO_LONG,
+                        "Each part of a name may have at most " + MAX_NAME_LENGTH + " characters.");
+            }
+            if (part != null && part.chars().anyMatch(Character::isISOControl)) {
+                throw new LedgerRefusal(RefusalCode.NAME_REQUIRED, "Names may not contain control characters.");
+            }
+        }
+        return new PersonName(n.givenNames().strip(), stripToNull(n.middleName()), n.familyName().strip(),
+                stripToNull(n.suffix()));
+    }
+
+    static LocalDate checkDateOfBirth(LocalDate dob, Clock clock) {
+        LocalDate today = LocalDate.now(clock);
+        if (dob == null || dob.isAfter(today) || dob.isBefore(today.minusYears(150))) {
+            throw new LedgerRefusal(RefusalCode.DATE_OF_BIRTH_INVALID,
+                    "The date of birth must be a real date in the past (at most 150 years ago).");
+        }
+        return dob;
+    }
+
+    static String checkEmail(String raw) {
+        String email = Emails.normalise(raw);
+        if (!Emails.isValid(email)) {
+            throw new LedgerRefusal(RefusalCode.EMAIL_INVALID, "This is not a valid email address.");
+        }
+        return email;
+    }
+
+    static void checkPassphrase(String passphrase) {
+        if (passphrase == null || passphrase.codePointCount(0, passphrase.length()) < MIN_PASSPHRASE_LENGTH) {
+            throw new LedgerRefusal(RefusalCode.PASSPHRASE_TOO_SHORT,
+                    "A passphrase needs at least " + MIN_PASSPHRASE_LENGTH + " characters.");
+        }
+        if (passphrase.length() > MAX_PASSPHRASE_LENGTH) {
+            throw new LedgerRefusal(RefusalCode.PASSPHRASE_TOO_LONG,
+                    "A passphrase may have at most " + MAX_PASSPHRASE_LENGTH + " characters.");
+        }
+    }
+
+    static List<SecurityQuestion> checkQuestions(List<SecurityQuestionAnswer> given, SecretHasher hasher) {
+        if (given == null || given.size() != SECURITY_QUESTIONS) {
+            throw new LedgerRefusal(RefusalCode.SECURITY_QUESTIONS_NOT_FIVE,
+                    "Exactly " + SECURITY_QUESTIONS + " security questions with answers are required.");
+        }
+        Set<String> seen = new HashSet<>();
+        for (SecurityQuestionAnswer qa : given) {
+            if (qa == null || blank(qa.question()) || blank(qa.answer())
+                    || qa.question().length() > MAX_QUESTION_LENGTH || qa.answer().length() > MAX_QUESTION_LENGTH) {
+                throw new LedgerRefusal(RefusalCode.SECURITY_QUESTION_BLANK,
+                        "Every security question and answer needs text (at most " + MAX_QUESTION_LENGTH + " characters).");
+            }
+            if (!seen.add(qa.question().strip().toLowerCase(Locale.ROOT))) {
+                throw new LedgerRefusal(RefusalCode.SECURITY_QUESTIONS_NOT_DISTINCT,
+                        "The five security questions must all be different.");
+            }
+        }
+        return given.stream().map(qa -> new SecurityQuestion(qa.question().strip(), hasher.hashAnswer(qa.answer())))
+                .toList();
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static String stripToNull(String s) {
+        return blank(s) ? null : s.strip();
+    }
+
+    // ---- read access for handlers in this package ----------------------------------------------
+
+    String memberId() {
+        return memberId;
+    }
+
+    LocalDate dateOfBirth() {
+        return dateOfBirth;
+    }
+}
