@@ -29,6 +29,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -255,6 +256,37 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
             expected++;
         }
         return result;
+    }
+
+    /**
+     * The aggregate's last sequence number by exact-key probes only: doubling until a slot is empty,
+     * then bisecting, so O(log n) lookups instead of reading the stream.
+     */
+    @Override
+    public Optional<Long> lastSequenceNumberFor(String aggregateIdentifier) {
+        if (!exists(aggregateIdentifier, 0)) {
+            return Optional.empty();
+        }
+        long present = 0;
+        long absent = 1;
+        while (exists(aggregateIdentifier, absent)) {
+            present = absent;
+            absent *= 2;
+        }
+        while (absent - present > 1) {
+            long mid = present + (absent - present) / 2;
+            if (exists(aggregateIdentifier, mid)) {
+                present = mid;
+            } else {
+                absent = mid;
+            }
+        }
+        return Optional.of(present);
+    }
+
+    private boolean exists(String aggregateIdentifier, long sequence) {
+        return !visible(events.find(eq("aggSeq", aggregateIdentifier + "/" + sequence)).into(new ArrayList<>()))
+                .isEmpty();
     }
 
     @Override

@@ -47,7 +47,7 @@ import org.trustledger.ledger.rules.PointsRules;
  * A member of the community: identity, emails, the assurances received and given, and the facts the
  * points rules read. Decisions are made in command handlers; event sourcing handlers only assign.
  */
-@Aggregate(repository = "memberRepository", cache = "memberCache", snapshotTriggerDefinition = "memberSnapshotTrigger")
+@Aggregate(cache = "memberCache", snapshotTriggerDefinition = "memberSnapshotTrigger")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public class Member {
@@ -105,7 +105,7 @@ public class Member {
         claim(registry, email, cmd.memberId(), now);
         apply(new MemberRegistered(cmd.memberId(), name, dob, email, hasher.hashPassphrase(cmd.passphrase()),
                 questions, now));
-        requestVerification(registry, tokens, email, now);
+        requestVerification(registry, tokens, cmd.memberId(), email, now);
     }
 
     @CommandHandler
@@ -133,7 +133,7 @@ public class Member {
             throw new LedgerRefusal(RefusalCode.EMAIL_ALREADY_VERIFIED, "This address is already verified on your account.");
         }
         claim(registry, email, memberId, now);
-        requestVerification(registry, tokens, email, now);
+        requestVerification(registry, tokens, memberId, email, now);
     }
 
     /** Called by {@link EmailVerificationHandler} once the token's MAC matched this member and address. */
@@ -328,7 +328,9 @@ public class Member {
         }
     }
 
-    private void requestVerification(EmailRegistry registry, EmailTokens tokens, String email, Instant now) {
+    /** Takes the id as a parameter: in a creating handler the id field is set only once it returns. */
+    private static void requestVerification(EmailRegistry registry, EmailTokens tokens, String memberId, String email,
+                                            Instant now) {
         String nonce = tokens.newNonce();
         registry.rememberNonce(nonce, memberId, email);
         apply(new EmailVerificationRequested(memberId, email, nonce, now, now.plus(EmailRegistry.VERIFICATION_WINDOW)));

@@ -1,0 +1,179 @@
+package org.trustledger.query;
+
+import static com.mongodb.client.model.Filters.and;
+import static com.mongodb.client.model.Filters.eq;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.ReplaceOptions;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.function.Consumer;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.SequenceNumber;
+import org.axonframework.eventhandling.Timestamp;
+import org.bson.Document;
+import org.trustledger.ledger.api.AssuranceGiven;
+import org.trustledger.ledger.api.AssuranceKind;
+import org.trustledger.ledger.api.AssuranceRecorded;
+import org.trustledger.ledger.api.AssurerChallengePassed;
+import org.trustledger.ledger.api.EmailVerificationExpired;
+import org.trustledger.ledger.api.EmailVerificationRequested;
+import org.trustledger.ledger.api.EmailVerified;
+import org.trustledger.ledger.api.FoundingAssurerRecognised;
+import org.trustledger.ledger.api.MemberRegistered;
+import org.trustledger.ledger.rules.PointsRules;
+import org.trustledger.ledger.rules.Standing;
+
+/**
+ * Projects members and assurances. Idempotent because Axon delivers at least once: a member document
+ * remembers the sequence number of the last event of the member's stream it applied and ignores
+ * anything not newer; assurance documents are upserted by id. Derived values are stored as of the
+ * event's own date, so a rebuild by replay gives the very same documents as incremental projection.
+ */
+@ProcessingGroup(MemberProjection.PROCESSING_GROUP)
+public class MemberProjection {
+
+    public static final String PROCESSING_GROUP = "members";
+
+    private final MongoCollection<Document> members;
+    private final MongoCollection<Document> assurances;
+    private final MongoCollection<Document> emails;
+
+    public MemberProjection(MongoDatabase database) {
+        this.members = database.getCollection(ReadModelCollections.MEMBERS);
+        this.assurances = database.getCollection(ReadModelCollections.ASSURANCES);
+        this.emails = database.getCollection(ReadModelCollections.MEMBER_EMAILS);
+    }
+
+    @EventHandler
+    void on(MemberRegistered e, @SequenceNumber long seq, @Timestamp Instant at) {
+        Document name = new Document("givenNames", e.name().givenNames()).append("middleName", e.name().middleName())
+                .append("familyName", e.name().familyName()).append("suffix", e.name().suffix());
+        Document doc = new Document("_id", e.memberId()).append("lastSeq", seq).append("name", name)
+                .append("dateOfBirth", e.dateOfBirth().toString()).append("primaryEmail", e.primaryEmail())
+                .append("verifiedEmails", new ArrayList<String>()).append("accountExpired", false)
+                .append("registeredAt", Date.from(e.registeredAt())).append("founding", false)
+                .append("grantedAp", 0).append("grantedEp", 0).append("challengePassed", false)
+                .append("blockedAsAssurer", false).append("parentalConsent", false).append("codeSigning", false)
+                .append("received", new ArrayList<Document>()).append("given", new ArrayList<String>())
+                .append("givenFaceToFace", 0);
+        derive(doc, at);
+        try {
+            members.insertOne(doc);
+        } catch (MongoWriteException ex) {
+            if (ex.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                throw ex;
+            }
+            return; // delivered again: already applied
+        }
+        emails.replaceOne(eq("_id", e.primaryEmail()), new Document("_id", e.primaryEmail())
+                .append("memberId", e.memberId()).append("verified", false), new ReplaceOptions().upsert(true));
+    }
+
+    @EventHandler
+    void on(EmailVerificationRequested e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.memberId(), seq, at, doc -> emails.replaceOne(eq("_id", e.email()),
+                new Document("_id", e.email()).append("memberId", e.memberId()).append("verified", false),
+                new ReplaceOptions().upsert(true)));
+    }
+
+    @EventHandler
+    void on(EmailVerified e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.memberId(), seq, at, doc -> {
+            List<String> verified = new ArrayList<>(doc.getList("verifiedEmails", String.class));
+            if (!verified.contains(e.email())) {
+                verified.add(e.email());
+            }
+            doc.put("verifiedEmails", verified);
+            emails.replaceOne(eq("_id", e.email()), new Document("_id", e.email()).append("memberId", e.memberId())
+                    .append("verified", true), new ReplaceOptions().upsert(true));
+        });
+    }
+
+    @EventHandler
+    void on(EmailVerificationExpired e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.memberId(), seq, at, doc -> {
+            if (e.accountExpired()) {
+                doc.put("accountExpired", true);
+            }
+            emails.deleteOne(and(eq("_id", e.email()), eq("memberId", e.memberId())));
+        });
+    }
+
+    @EventHandler
+    void on(FoundingAssurerRecognised e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.memberId(), seq, at, doc -> doc.append("founding", true).append("grantedAp", e.assurancePoints())
+                .append("grantedEp", e.experiencePoints()).append("challengePassed", e.challengePassed()));
+    }
+
+    @EventHandler
+    void on(AssurerChallengePassed e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.memberId(), seq, at, doc -> doc.put("challengePassed", true));
+    }
+
+    @EventHandler
+    void on(AssuranceRecorded e, @SequenceNumber long seq, @Timestamp Instant at) {
+        assurances.replaceOne(eq("_id", e.assuranceId()), new Document("_id", e.assuranceId())
+                .append("assureeId", e.assureeId()).append("assurerId", e.assurerId()).append("kind", e.kind().name())
+                .append("points", e.points()).append("counted", e.counted()).append("date", e.date().toString())
+                .append("location", e.location()).append("recordedAt", Date.from(e.recordedAt()))
+                .append("voided", false), new ReplaceOptions().upsert(true));
+        update(e.assureeId(), seq, at, doc -> {
+            List<Document> received = new ArrayList<>(doc.getList("received", Document.class));
+            received.add(new Document("id", e.assuranceId()).append("points", e.points()).append("voided", false));
+            doc.put("received", received);
+        });
+    }
+
+    @EventHandler
+    void on(AssuranceGiven e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.assurerId(), seq, at, doc -> {
+            List<String> given = new ArrayList<>(doc.getList("given", String.class));
+            given.add(e.assuranceId());
+            doc.put("given", given);
+            if (e.kind() == AssuranceKind.FACE_TO_FACE) {
+                doc.put("givenFaceToFace", doc.getInteger("givenFaceToFace") + 1);
+            }
+        });
+    }
+
+    @ResetHandler
+    void reset() {
+        members.deleteMany(new Document());
+        assurances.deleteMany(new Document());
+        emails.deleteMany(new Document());
+    }
+
+    /** Applies an event of the member's stream once: skipped when the document has seen it already. */
+    private void update(String memberId, long seq, Instant at, Consumer<Document> change) {
+        Document doc = members.find(eq("_id", memberId)).first();
+        if (doc == null) {
+            throw new IllegalStateException("Member " + memberId + " not projected yet at sequence " + seq);
+        }
+        long last = doc.getLong("lastSeq");
+        if (seq <= last) {
+            return;
+        }
+        change.accept(doc);
+        doc.put("lastSeq", seq);
+        derive(doc, at);
+        members.replaceOne(and(eq("_id", memberId), eq("lastSeq", last)), doc);
+    }
+
+    /** Stores the standing as of the event's day (for dashboards); reads recompute it for today. */
+    private static void derive(Document doc, Instant at) {
+        Standing s = PointsRules.standing(ReadModelCollections.facts(doc), LocalDate.ofInstant(at, ZoneOffset.UTC));
+        doc.put("standing", new Document("assurancePoints", s.assurancePoints())
+                .append("experiencePoints", s.experiencePoints()).append("total", s.total())
+                .append("status", s.status().name()).append("maxAssurancePoints", s.maxAssurancePoints()));
+    }
+}

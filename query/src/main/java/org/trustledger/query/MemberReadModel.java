@@ -1,0 +1,93 @@
+package org.trustledger.query;
+
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.in;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.bson.Document;
+import org.trustledger.ledger.api.AssuranceKind;
+import org.trustledger.ledger.api.PersonName;
+import org.trustledger.ledger.rules.PointsRules;
+
+/**
+ * Reads of the member read model, all by exact key ({@code _id} or {@code _id $in}), so they cost the
+ * same at any size of the ledger. Standing is derived for today on every read: age and so status can
+ * change with the calendar, not only with events.
+ */
+public class MemberReadModel {
+
+    private final MongoCollection<Document> members;
+    private final MongoCollection<Document> assurances;
+    private final MongoCollection<Document> emails;
+    private final Clock clock;
+
+    public MemberReadModel(MongoDatabase database, Clock clock) {
+        this.members = database.getCollection(ReadModelCollections.MEMBERS);
+        this.assurances = database.getCollection(ReadModelCollections.ASSURANCES);
+        this.emails = database.getCollection(ReadModelCollections.MEMBER_EMAILS);
+        this.clock = clock;
+    }
+
+    public Optional<MemberView> member(String id) {
+        return Optional.ofNullable(members.find(eq("_id", id)).first()).map(this::view);
+    }
+
+    public Map<String, MemberView> members(Collection<String> ids) {
+        Map<String, MemberView> result = new HashMap<>();
+        members.find(in("_id", ids)).forEach(d -> result.put(d.getString("_id"), view(d)));
+        return result;
+    }
+
+    /** The member holding this (verified or pending) address. */
+    public Optional<MemberView> memberByEmail(String email) {
+        String normal = email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
+        Document owner = emails.find(eq("_id", normal)).first();
+        return owner == null ? Optional.empty() : member(owner.getString("memberId"));
+    }
+
+    public Optional<AssuranceView> assurance(String id) {
+        return Optional.ofNullable(assurances.find(eq("_id", id)).first()).map(MemberReadModel::assuranceView);
+    }
+
+    public Map<String, AssuranceView> assurances(Collection<String> ids) {
+        Map<String, AssuranceView> result = new HashMap<>();
+        assurances.find(in("_id", ids)).forEach(d -> result.put(d.getString("_id"), assuranceView(d)));
+        return result;
+    }
+
+    /** The sequence number of the member's last event that the read model has applied, -1 if none. */
+    public long lastSequence(String memberId) {
+        Document d = members.find(eq("_id", memberId)).projection(new Document("lastSeq", 1)).first();
+        return d == null ? -1 : d.getLong("lastSeq");
+    }
+
+    private MemberView view(Document d) {
+        Document n = d.get("name", Document.class);
+        PersonName name = new PersonName(n.getString("givenNames"), n.getString("middleName"),
+                n.getString("familyName"), n.getString("suffix"));
+        List<String> received = new ArrayList<>();
+        d.getList("received", Document.class).forEach(r -> received.add(r.getString("id")));
+        return new MemberView(d.getString("_id"), name, LocalDate.parse(d.getString("dateOfBirth")),
+                d.getString("primaryEmail"), List.copyOf(d.getList("verifiedEmails", String.class)),
+                d.getBoolean("accountExpired"), d.getDate("registeredAt").toInstant(), d.getBoolean("founding"),
+                PointsRules.standing(ReadModelCollections.facts(d), LocalDate.now(clock)), received,
+                List.copyOf(d.getList("given", String.class)), d.getLong("lastSeq"));
+    }
+
+    private static AssuranceView assuranceView(Document d) {
+        return new AssuranceView(d.getString("_id"), d.getString("assureeId"), d.getString("assurerId"),
+                AssuranceKind.valueOf(d.getString("kind")), d.getInteger("points"), d.getInteger("counted"),
+                LocalDate.parse(d.getString("date")), d.getString("location"), d.getDate("recordedAt").toInstant(),
+                d.getBoolean("voided"));
+    }
+}

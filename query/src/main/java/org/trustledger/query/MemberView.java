@@ -1,0 +1,20 @@
+package org.trustledger.query;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import org.trustledger.ledger.api.PersonName;
+import org.trustledger.ledger.rules.Standing;
+
+/**
+ * A member as the read model knows them, with the standing derived for the day it was read.
+ *
+ * @param receivedAssuranceIds assurances received, oldest first
+ * @param givenAssuranceIds    assurances given, oldest first
+ * @param lastSequence         the member's last ledger event this view has seen
+ */
+public record MemberView(String id, PersonName name, LocalDate dateOfBirth, String primaryEmail,
+                         List<String> verifiedEmails, boolean accountExpired, Instant registeredAt,
+                         boolean founding, Standing standing, List<String> receivedAssuranceIds,
+                         List<String> givenAssuranceIds, long lastSequence) {
+}

@@ -1,0 +1,32 @@
+package org.trustledger.query;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.bson.Document;
+import org.trustledger.ledger.rules.MemberFacts;
+
+/** Names of the read-model collections and the mapping of a member document to the rules' facts. */
+final class ReadModelCollections {
+
+    static final String MEMBERS = "member_view";
+    static final String ASSURANCES = "assurance_view";
+    static final String MEMBER_EMAILS = "member_emails";
+    static final String OUTBOX = "outbox";
+
+    private ReadModelCollections() {
+    }
+
+    static MemberFacts facts(Document doc) {
+        List<Integer> awards = new ArrayList<>();
+        for (Document r : doc.getList("received", Document.class)) {
+            if (!r.getBoolean("voided", false)) {
+                awards.add(r.getInteger("points"));
+            }
+        }
+        return new MemberFacts(LocalDate.parse(doc.getString("dateOfBirth")), awards, doc.getInteger("grantedAp"),
+                doc.getInteger("grantedEp"), doc.getInteger("givenFaceToFace"), doc.getBoolean("challengePassed"),
+                doc.getBoolean("blockedAsAssurer"), doc.getBoolean("parentalConsent"),
+                !doc.getList("verifiedEmails", String.class).isEmpty(), false, doc.getBoolean("codeSigning"));
+    }
+}

@@ -1,0 +1,88 @@
+package org.trustledger.server.config;
+
+import com.mongodb.client.MongoDatabase;
+import java.time.Clock;
+import java.time.Duration;
+import org.axonframework.common.caching.Cache;
+import org.axonframework.common.caching.WeakReferenceCache;
+import org.axonframework.common.transaction.NoTransactionManager;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.eventhandling.ListenerInvocationErrorHandler;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.Snapshotter;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.jackson3.Jackson3SerializerCustomizer;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.FilterType;
+import org.axonframework.spring.stereotype.Aggregate;
+import org.trustledger.ledger.member.Member;
+import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
+import org.trustledger.ledger.eventstore.MongoEventStorageEngine;
+import org.trustledger.ledger.eventstore.MongoTokenStore;
+
+/**
+ * Axon without Axon Server: our MongoDB event storage engine and token store, no transactions (the
+ * embedded server has none; the engine makes batches atomic itself), Jackson 3 everywhere, an
+ * aggregate cache and snapshots every {@value #SNAPSHOT_EVERY} events.
+ */
+@Configuration(proxyBeanMethods = false)
+@ComponentScan(basePackageClasses = Member.class, useDefaultFilters = false,
+        includeFilters = @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = Aggregate.class))
+public class AxonConfiguration {
+
+    static final int SNAPSHOT_EVERY = 50;
+
+    @Bean
+    EventStorageEngine eventStorageEngine(MongoDatabase db, Serializer serializer,
+                                          @Qualifier("eventSerializer") Serializer eventSerializer, Clock clock) {
+        return MongoEventStorageEngine.builder().database(db).snapshotSerializer(serializer)
+                .eventSerializer(eventSerializer).clock(clock).build();
+    }
+
+    @Bean
+    TokenStore tokenStore(MongoDatabase db, Serializer serializer, Clock clock) {
+        return new MongoTokenStore(db, serializer, Duration.ofSeconds(10), clock);
+    }
+
+    /**
+     * A projection that fails on an event must not skip it (Axon's default logs and goes on): the
+     * error propagates, the processor backs off and retries the batch, and the idempotent handlers
+     * absorb what was already applied.
+     */
+    @Bean
+    ListenerInvocationErrorHandler listenerInvocationErrorHandler() {
+        return PropagatingErrorHandler.instance();
+    }
+
+    @Bean
+    TransactionManager axonTransactionManager() {
+        return NoTransactionManager.INSTANCE;
+    }
+
+    @Bean
+    Cache memberCache() {
+        return new WeakReferenceCache();
+    }
+
+    @Bean
+    SnapshotTriggerDefinition memberSnapshotTrigger(Snapshotter snapshotter) {
+        return new EventCountSnapshotTriggerDefinition(snapshotter, SNAPSHOT_EVERY);
+    }
+
+    /**
+     * Axon 4.13's Jackson 3 serializer otherwise rejects its own ReplayToken (and our snapshots'
+     * nested types), and a streaming processor then retries forever without processing anything.
+     */
+    @Bean
+    Jackson3SerializerCustomizer polymorphicTypesOfAxonAndLedger() {
+        return builder -> builder.polymorphicTypeValidator(BasicPolymorphicTypeValidator.builder()
+                .allowIfSubType("org.axonframework.").allowIfSubType("org.trustledger.").build());
+    }
+}

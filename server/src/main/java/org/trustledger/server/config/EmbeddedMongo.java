@@ -1,0 +1,117 @@
+package org.trustledger.server.config;
+
+import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandSucceededEvent;
+import de.bwaldvogel.mongo.MongoBackend;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.h2.mvstore.MVStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The in-process MongoDB-compatible server of the embedded default (mongo-java-server), on a
+ * loopback port, storing to one H2 MVStore file under the data directory.
+ *
+ * <p>Crash safety: the H2 backend commits only about once a second in the background, so writes
+ * acknowledged just before a {@code kill -9} were lost. A driver command listener commits the store
+ * after every successful write command, before the driver hands the acknowledgement to the caller.
+ * Retention time 0 lets the store reuse space instead of growing by every committed version.
+ */
+public final class EmbeddedMongo implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedMongo.class);
+    private static final Set<String> WRITE_COMMANDS = Set.of("insert", "update", "delete", "findAndModify",
+            "findandmodify", "createIndexes", "create", "drop", "dropDatabase", "dropIndexes");
+
+    private final MVStore store;
+    private final MongoServer server;
+    private final InetSocketAddress address;
+    private final Path file;
+
+    private EmbeddedMongo(MVStore store, MongoBackend backend, Path file) {
+        this.store = store;
+        this.file = file;
+        this.server = new MongoServer(backend);
+        server.bind("127.0.0.1", 0);
+        this.address = server.getLocalAddress();
+    }
+
+    /** A server on a file under {@code dataDir}; data survives restarts. */
+    public static EmbeddedMongo onFile(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the data directory " + dataDir.toAbsolutePath(), e);
+        }
+        Path file = dataDir.resolve("ledger.mv.db").toAbsolutePath();
+        MVStore store;
+        try {
+            store = new MVStore.Builder().fileName(file.toString()).open();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Cannot open the embedded store " + file
+                    + " (is another trust-ledger server using this data directory?)", e);
+        }
+        store.setRetentionTime(0);
+        EmbeddedMongo mongo = new EmbeddedMongo(store, new H2Backend(store), file);
+        log.info("Embedded MongoDB-compatible server on {} storing to {}", mongo.address, file);
+        return mongo;
+    }
+
+    /** A server in memory only (tests, benchmarks). */
+    public static EmbeddedMongo inMemory() {
+        EmbeddedMongo mongo = new EmbeddedMongo(null, new MemoryBackend(), null);
+        log.info("Embedded MongoDB-compatible server on {} in memory (nothing survives a restart)", mongo.address);
+        return mongo;
+    }
+
+    public String connectionString(String database) {
+        return "mongodb://" + address.getHostString() + ":" + address.getPort() + "/" + database;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Commits the store after every successful write command. */
+    public CommandListener commitAfterWrite() {
+        return new CommandListener() {
+            @Override
+            public void commandSucceeded(CommandSucceededEvent event) {
+                if (store != null && WRITE_COMMANDS.contains(event.getCommandName())) {
+                    synchronized (store) {
+                        store.commit();
+                    }
+                }
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        // One shutdown in about twenty hung in MongoServer.shutdown(): bound it, then close the store.
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> shutdown = executor.submit(server::shutdown);
+            shutdown.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("Embedded MongoDB server did not shut down within 10 s; closing its store directly", e);
+        } finally {
+            executor.shutdownNow();
+            if (store != null && !store.isClosed()) {
+                store.close();
+            }
+        }
+    }
+}

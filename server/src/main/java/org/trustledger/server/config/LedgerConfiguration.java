@@ -1,0 +1,75 @@
+package org.trustledger.server.config;
+
+import com.mongodb.client.MongoDatabase;
+import java.security.SecureRandom;
+import java.time.Clock;
+import org.axonframework.modelling.command.Repository;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.trustledger.ledger.member.AssuranceHandler;
+import org.trustledger.ledger.member.EmailRegistry;
+import org.trustledger.ledger.member.EmailTokens;
+import org.trustledger.ledger.member.EmailVerificationHandler;
+import org.trustledger.ledger.member.Member;
+import org.trustledger.ledger.member.SecretHasher;
+import org.trustledger.query.MailOutbox;
+import org.trustledger.query.MemberProjection;
+import org.trustledger.query.MemberReadModel;
+
+/** The ledger's and the read side's plain classes, as beans (those modules know nothing of Spring). */
+@Configuration(proxyBeanMethods = false)
+public class LedgerConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    SecureRandom secureRandom() {
+        return new SecureRandom();
+    }
+
+    @Bean
+    EmailRegistry emailRegistry(MongoDatabase db) {
+        return new EmailRegistry(db);
+    }
+
+    @Bean
+    EmailTokens emailTokens(MongoDatabase db, SecureRandom random) {
+        return new EmailTokens(db, random);
+    }
+
+    @Bean
+    SecretHasher secretHasher(TrustLedgerProperties props) {
+        return new SecretHasher(props.passphraseHashCost());
+    }
+
+    @Bean
+    EmailVerificationHandler emailVerificationHandler(@Qualifier("memberRepository") Repository<Member> members,
+                                                      EmailRegistry registry, EmailTokens tokens, Clock clock) {
+        return new EmailVerificationHandler(members, registry, tokens, clock);
+    }
+
+    @Bean
+    AssuranceHandler assuranceHandler(@Qualifier("memberRepository") Repository<Member> members,
+                                      EmailRegistry registry, Clock clock) {
+        return new AssuranceHandler(members, registry, clock);
+    }
+
+    @Bean
+    MemberProjection memberProjection(MongoDatabase db) {
+        return new MemberProjection(db);
+    }
+
+    @Bean
+    MailOutbox mailOutbox(MongoDatabase db, EmailTokens tokens) {
+        return new MailOutbox(db, tokens);
+    }
+
+    @Bean
+    MemberReadModel memberReadModel(MongoDatabase db, Clock clock) {
+        return new MemberReadModel(db, clock);
+    }
+}

@@ -1,0 +1,15 @@
+package org.trustledger.server.graphql;
+
+/** Values of {@code extensions.code} on GraphQL errors (unexpected failures, not business refusals). */
+public enum ErrorCode {
+    /** The request is malformed in a way the schema cannot express (e.g. a page size out of range). */
+    BAD_USER_INPUT,
+    /** A development-only field was used on a server not in dev mode. */
+    DEV_MODE_DISABLED,
+    /** The read model did not catch up with the ledger in time; the write itself succeeded. */
+    READ_MODEL_LAGGING,
+    /** The ledger refused a read for a business reason (rare: most refusals are payload errors). */
+    REFUSED,
+    /** Anything else; details are in the server log, never in the response. */
+    INTERNAL
+}

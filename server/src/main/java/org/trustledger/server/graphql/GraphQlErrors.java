@@ -1,0 +1,45 @@
+package org.trustledger.server.graphql;
+
+import graphql.GraphQLError;
+import graphql.GraphqlErrorBuilder;
+import graphql.schema.DataFetchingEnvironment;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.graphql.execution.DataFetcherExceptionResolverAdapter;
+import org.springframework.graphql.execution.ErrorType;
+import org.springframework.stereotype.Component;
+import org.trustledger.ledger.api.LedgerRefusal;
+
+/**
+ * The one place that turns exceptions into GraphQL errors. Known ones keep their message and code;
+ * anything else is logged with an incident id and answered with that id only (no stack trace, no
+ * internal message).
+ */
+@Component
+public class GraphQlErrors extends DataFetcherExceptionResolverAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(GraphQlErrors.class);
+
+    @Override
+    protected GraphQLError resolveToSingleError(Throwable ex, DataFetchingEnvironment env) {
+        if (ex instanceof ApiException api) {
+            return error(env, api.code().name(), api.getMessage(),
+                    api.code() == ErrorCode.INTERNAL ? ErrorType.INTERNAL_ERROR : ErrorType.BAD_REQUEST);
+        }
+        if (ex instanceof LedgerRefusal refusal) {
+            return GraphqlErrorBuilder.newError(env).message(refusal.getMessage()).errorType(ErrorType.BAD_REQUEST)
+                    .extensions(Map.of("code", ErrorCode.REFUSED.name(), "refusal", refusal.code().name())).build();
+        }
+        String incident = UUID.randomUUID().toString();
+        log.error("Unexpected failure in {} (incident {})", env.getExecutionStepInfo().getPath(), incident, ex);
+        return error(env, ErrorCode.INTERNAL.name(), "Internal error; incident " + incident + " is in the server log.",
+                ErrorType.INTERNAL_ERROR);
+    }
+
+    private static GraphQLError error(DataFetchingEnvironment env, String code, String message, ErrorType type) {
+        return GraphqlErrorBuilder.newError(env).message(message).errorType(type).extensions(Map.of("code", code))
+                .build();
+    }
+}

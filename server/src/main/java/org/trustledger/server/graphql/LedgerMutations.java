@@ -1,0 +1,116 @@
+package org.trustledger.server.graphql;
+
+import java.util.List;
+import java.util.UUID;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.springframework.graphql.data.method.annotation.Argument;
+import org.springframework.graphql.data.method.annotation.MutationMapping;
+import org.springframework.stereotype.Controller;
+import org.trustledger.ledger.api.AddEmailCommand;
+import org.trustledger.ledger.api.AssuranceOutcome;
+import org.trustledger.ledger.api.LedgerRefusal;
+import org.trustledger.ledger.api.PersonName;
+import org.trustledger.ledger.api.RecordAssuranceCommand;
+import org.trustledger.ledger.api.RecordAssurerChallengeCommand;
+import org.trustledger.ledger.api.RefusalCode;
+import org.trustledger.ledger.api.RegisterMemberCommand;
+import org.trustledger.ledger.api.SecurityQuestionAnswer;
+import org.trustledger.ledger.api.VerifyEmailCommand;
+import org.trustledger.query.MemberReadModel;
+
+/**
+ * Mutations: each sends one command; a business refusal comes back as the payload's {@code error},
+ * and on success the payload shows the read model after it has caught up with this very write.
+ */
+@Controller
+public class LedgerMutations {
+
+    private final CommandGateway commands;
+    private final MemberReadModel readModel;
+    private final ReadModelSync sync;
+
+    public LedgerMutations(CommandGateway commands, MemberReadModel readModel, ReadModelSync sync) {
+        this.commands = commands;
+        this.readModel = readModel;
+        this.sync = sync;
+    }
+
+    @MutationMapping
+    public Types.MemberPayload registerMember(@Argument Types.RegisterMemberInput input) {
+        String memberId = UUID.randomUUID().toString();
+        List<SecurityQuestionAnswer> questions = input.securityQuestions() == null ? List.of()
+                : input.securityQuestions().stream().map(q -> new SecurityQuestionAnswer(q.question(), q.answer()))
+                        .toList();
+        RegisterMemberCommand cmd = new RegisterMemberCommand(memberId,
+                new PersonName(input.givenNames(), input.middleName(), input.familyName(), input.suffix()),
+                input.dateOfBirth(), input.email(), input.passphrase(), questions);
+        return memberPayload(() -> commands.sendAndWait(cmd), memberId);
+    }
+
+    @MutationMapping
+    public Types.MemberPayload verifyEmail(@Argument String token) {
+        try {
+            String memberId = commands.sendAndWait(new VerifyEmailCommand(token));
+            return shown(memberId);
+        } catch (RuntimeException e) {
+            return new Types.MemberPayload(null, refusal(e));
+        }
+    }
+
+    @MutationMapping
+    public Types.MemberPayload addEmail(@Argument Types.AddEmailInput input) {
+        return memberPayload(() -> commands.sendAndWait(new AddEmailCommand(input.memberId(), input.email())),
+                input.memberId());
+    }
+
+    @MutationMapping
+    public Types.MemberPayload recordAssurerChallenge(@Argument Types.RecordAssurerChallengeInput input) {
+        return memberPayload(() -> commands.sendAndWait(new RecordAssurerChallengeCommand(input.memberId(),
+                input.scorePercent(), input.passedOn(), "graphql")), input.memberId());
+    }
+
+    @MutationMapping
+    public Types.RecordAssurancePayload recordAssurance(@Argument Types.RecordAssuranceInput input) {
+        RecordAssuranceCommand cmd = new RecordAssuranceCommand(UUID.randomUUID().toString(), input.assurerId(),
+                input.assureeEmail(), input.assureeDateOfBirth(), input.date(), input.location(), input.points(),
+                input.documents(), Boolean.TRUE.equals(input.assureeAgreedToCommunityAgreement()),
+                Boolean.TRUE.equals(input.assurerSawOriginalDocuments()));
+        AssuranceOutcome outcome = commands.sendAndWait(cmd);
+        if (!outcome.isRecorded()) {
+            return new Types.RecordAssurancePayload(null,
+                    new Types.Refusal(outcome.refusalCode().name(), outcome.refusalMessage()));
+        }
+        sync.awaitMember(input.assurerId());
+        var assurance = readModel.assurance(outcome.assuranceId()).orElseThrow();
+        sync.awaitMember(assurance.assureeId());
+        return new Types.RecordAssurancePayload(assurance, null);
+    }
+
+    private Types.MemberPayload memberPayload(Runnable send, String memberId) {
+        try {
+            send.run();
+        } catch (RuntimeException e) {
+            return new Types.MemberPayload(null, refusal(e));
+        }
+        return shown(memberId);
+    }
+
+    private Types.MemberPayload shown(String memberId) {
+        sync.awaitMember(memberId);
+        return new Types.MemberPayload(readModel.member(memberId).orElseThrow(), null);
+    }
+
+    /** The refusal inside {@code e}, or {@code e} itself when it is not a business refusal. */
+    private static Types.Refusal refusal(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof LedgerRefusal r) {
+                return new Types.Refusal(r.code().name(), r.getMessage());
+            }
+            if (t instanceof AggregateNotFoundException) {
+                return new Types.Refusal(RefusalCode.MEMBER_NOT_FOUND.name(), "No member with this id exists.");
+            }
+        }
+        throw e;
+    }
+}

@@ -1,0 +1,139 @@
+package org.trustledger.server.graphql;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.dataloader.DataLoader;
+import org.springframework.graphql.data.method.annotation.Argument;
+import org.springframework.graphql.data.method.annotation.BatchMapping;
+import org.springframework.graphql.data.method.annotation.QueryMapping;
+import org.springframework.graphql.data.method.annotation.SchemaMapping;
+import org.springframework.graphql.execution.BatchLoaderRegistry;
+import org.springframework.stereotype.Controller;
+import org.trustledger.ledger.api.MemberStatus;
+import org.trustledger.ledger.rules.IssuanceRights;
+import org.trustledger.ledger.rules.Standing;
+import org.trustledger.query.AssuranceView;
+import org.trustledger.query.Mail;
+import org.trustledger.query.MailOutbox;
+import org.trustledger.query.MemberReadModel;
+import org.trustledger.query.MemberView;
+import org.trustledger.server.config.TrustLedgerProperties;
+import reactor.core.publisher.Mono;
+
+/** Queries and the fields of Member and Assurance. Nested lists load in batches (no N+1). */
+@Controller
+public class MemberController {
+
+    private final MemberReadModel readModel;
+    private final MailOutbox outbox;
+    private final boolean devMode;
+
+    public MemberController(MemberReadModel readModel, MailOutbox outbox, TrustLedgerProperties props,
+                            BatchLoaderRegistry loaders) {
+        this.readModel = readModel;
+        this.outbox = outbox;
+        this.devMode = props.devMode();
+        loaders.forTypePair(String.class, AssuranceView.class)
+                .registerMappedBatchLoader((ids, env) -> Mono.fromCallable(() -> readModel.assurances(ids)));
+    }
+
+    @QueryMapping
+    public MemberView member(@Argument String id) {
+        return readModel.member(id).orElse(null);
+    }
+
+    @QueryMapping
+    public MemberView memberByEmail(@Argument String email) {
+        return readModel.memberByEmail(email).orElse(null);
+    }
+
+    @QueryMapping
+    public AssuranceView assurance(@Argument String id) {
+        return readModel.assurance(id).orElse(null);
+    }
+
+    @QueryMapping
+    public List<Mail> devOutbox(@Argument String to) {
+        if (!devMode) {
+            throw new ApiException(ErrorCode.DEV_MODE_DISABLED,
+                    "devOutbox is available only when the server runs with trustledger.dev-mode=true.");
+        }
+        return outbox.mailsTo(to);
+    }
+
+    @SchemaMapping(typeName = "Member")
+    public MemberStatus status(MemberView member) {
+        return member.standing().status();
+    }
+
+    @SchemaMapping(typeName = "Member")
+    public Types.Points points(MemberView member) {
+        Standing s = member.standing();
+        return new Types.Points(s.assurancePoints(), s.experiencePoints(), s.total(), s.maxAssurancePoints());
+    }
+
+    @SchemaMapping(typeName = "Member")
+    public IssuanceRights rights(MemberView member) {
+        return member.standing().rights();
+    }
+
+    @SchemaMapping(typeName = "Member")
+    public boolean emailVerified(MemberView member) {
+        return member.verifiedEmails().contains(member.primaryEmail());
+    }
+
+    @SchemaMapping(typeName = "Member")
+    public CompletableFuture<Types.AssuranceConnection> assurancesReceived(MemberView member, @Argument Integer first,
+            @Argument String after, DataLoader<String, AssuranceView> assurances) {
+        return connection(member.receivedAssuranceIds(), first, after, assurances);
+    }
+
+    @SchemaMapping(typeName = "Member")
+    public CompletableFuture<Types.AssuranceConnection> assurancesGiven(MemberView member, @Argument Integer first,
+            @Argument String after, DataLoader<String, AssuranceView> assurances) {
+        return connection(member.givenAssuranceIds(), first, after, assurances);
+    }
+
+    private static CompletableFuture<Types.AssuranceConnection> connection(List<String> ids, Integer first,
+            String after, DataLoader<String, AssuranceView> assurances) {
+        Pages.Slice slice = Pages.slice(ids, first, after);
+        return assurances.loadMany(slice.ids()).thenApply(views -> {
+            List<Types.AssuranceEdge> edges = new ArrayList<>(views.size());
+            for (int i = 0; i < views.size(); i++) {
+                if (views.get(i) != null) {
+                    edges.add(new Types.AssuranceEdge(Pages.cursor(slice.offset() + i), views.get(i)));
+                }
+            }
+            String start = edges.isEmpty() ? null : edges.get(0).cursor();
+            String end = edges.isEmpty() ? null : edges.get(edges.size() - 1).cursor();
+            return new Types.AssuranceConnection(edges,
+                    new Types.PageInfo(slice.hasNext(), slice.offset() > 0, start, end), ids.size());
+        });
+    }
+
+    @BatchMapping(typeName = "Assurance")
+    public Map<AssuranceView, MemberView> assurer(List<AssuranceView> assurances) {
+        return parties(assurances, true);
+    }
+
+    @BatchMapping(typeName = "Assurance")
+    public Map<AssuranceView, MemberView> assuree(List<AssuranceView> assurances) {
+        return parties(assurances, false);
+    }
+
+    private Map<AssuranceView, MemberView> parties(List<AssuranceView> assurances, boolean assurer) {
+        Map<String, MemberView> members = readModel.members(
+                assurances.stream().map(a -> assurer ? a.assurerId() : a.assureeId()).distinct().toList());
+        Map<AssuranceView, MemberView> result = new HashMap<>();
+        for (AssuranceView a : assurances) {
+            MemberView m = members.get(assurer ? a.assurerId() : a.assureeId());
+            if (m != null) {
+                result.put(a, m);
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,46 @@
+package org.trustledger.server.graphql;
+
+import java.time.Duration;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.springframework.stereotype.Component;
+import org.trustledger.query.MemberReadModel;
+import org.trustledger.server.config.TrustLedgerProperties;
+
+/**
+ * Read-your-writes across the asynchronous projection: waits until the read model has applied the
+ * member's latest ledger event. Used after mutations (so the payload shows the new state) and by
+ * anything that must not decide on a read model that lags the ledger.
+ */
+@Component
+public class ReadModelSync {
+
+    private final EventStore eventStore;
+    private final MemberReadModel readModel;
+    private final Duration timeout;
+
+    public ReadModelSync(EventStore eventStore, MemberReadModel readModel, TrustLedgerProperties props) {
+        this.eventStore = eventStore;
+        this.readModel = readModel;
+        this.timeout = props.readModelWait();
+    }
+
+    /** Returns once the read model has seen every event of the member recorded so far. */
+    public void awaitMember(String memberId) {
+        long target = eventStore.lastSequenceNumberFor(memberId).orElse(-1L);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long sleep = 1;
+        while (readModel.lastSequence(memberId) < target) {
+            if (System.nanoTime() > deadline) {
+                throw new ApiException(ErrorCode.READ_MODEL_LAGGING, "The change was recorded, but the read model"
+                        + " has not caught up within " + timeout.toSeconds() + " s; query again shortly.");
+            }
+            try {
+                Thread.sleep(sleep);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ApiException(ErrorCode.INTERNAL, "Interrupted while waiting for the read model.");
+            }
+            sleep = Math.min(20, sleep * 2);
+        }
+    }
+}
