@@ -1,5 +1,7 @@
 package org.trustledger.ledger.api;
 
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
 /** Add another email address to a member's account; it must be verified like the first. */
-public record AddEmailCommand(String memberId, String email) {
+public record AddEmailCommand(@TargetAggregateIdentifier String memberId, String email) {
 }
