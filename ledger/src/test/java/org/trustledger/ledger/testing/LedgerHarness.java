@@ -1,0 +1,99 @@
+package org.trustledger.ledger.testing;
+
+import com.mongodb.client.MongoDatabase;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.config.AggregateConfigurer;
+import org.axonframework.config.Configuration;
+import org.axonframework.config.DefaultConfigurer;
+import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.serialization.jackson3.Jackson3Serializer;
+import org.trustledger.ledger.eventstore.MongoEventStorageEngine;
+import org.trustledger.ledger.member.AssuranceHandler;
+import org.trustledger.ledger.member.EmailRegistry;
+import org.trustledger.ledger.member.EmailTokens;
+import org.trustledger.ledger.member.EmailVerificationHandler;
+import org.trustledger.ledger.member.Member;
+import org.trustledger.ledger.member.SecretHasher;
+
+/**
+ * The ledger's write side wired with plain Axon configuration (no Spring): our event storage engine
+ * on a real MongoDB wire server, the Member aggregate with snapshots, and the cross-member handlers.
+ */
+public final class LedgerHarness implements AutoCloseable {
+
+    public final MongoDatabase db;
+    public final EmailRegistry registry;
+    public final EmailTokens tokens;
+    public final MutableClock clock;
+    public final Configuration config;
+
+    public LedgerHarness(MongoDatabase db, int snapshotEvery) {
+        this.db = db;
+        this.registry = new EmailRegistry(db);
+        this.tokens = new EmailTokens(db, new SecureRandom());
+        this.clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
+        SecretHasher hasher = new SecretHasher(4);
+        AggregateConfigurer<Member> member = AggregateConfigurer.defaultConfiguration(Member.class)
+                .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotEvery));
+        this.config = DefaultConfigurer.defaultConfiguration()
+                .configureSerializer(c -> Jackson3Serializer.builder().build())
+                .configureEmbeddedEventStore(c -> MongoEventStorageEngine.builder().database(db)
+                        .snapshotSerializer(c.serializer()).eventSerializer(c.eventSerializer()).build())
+                .configureAggregate(member)
+                .registerComponent(EmailRegistry.class, c -> registry)
+                .registerComponent(EmailTokens.class, c -> tokens)
+                .registerComponent(SecretHasher.class, c -> hasher)
+                .registerComponent(Clock.class, c -> clock)
+                .registerCommandHandler(c -> new AssuranceHandler(c.repository(Member.class), registry, clock))
+                .registerCommandHandler(c -> new EmailVerificationHandler(c.repository(Member.class), registry, tokens, clock))
+                .buildConfiguration();
+        config.start();
+    }
+
+    public CommandGateway commands() {
+        return config.commandGateway();
+    }
+
+    public EventStore eventStore() {
+        return config.eventStore();
+    }
+
+    @Override
+    public void close() {
+        config.shutdown();
+    }
+
+    /** A clock tests can move. */
+    public static final class MutableClock extends Clock {
+        private volatile Instant now;
+
+        public MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        public void advance(java.time.Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
