@@ -16,6 +16,7 @@ import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
 import org.bson.Document;
+import org.trustledger.ledger.eventstore.MongoCollections;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trustledger.ledger.api.EmailVerificationRequested;
@@ -36,6 +37,7 @@ public class MailOutbox {
     private final EmailTokens tokens;
 
     public MailOutbox(MongoDatabase database, EmailTokens tokens) {
+        MongoCollections.ensure(database, ReadModelCollections.OUTBOX);
         this.outbox = database.getCollection(ReadModelCollections.OUTBOX);
         this.tokens = tokens;
     }

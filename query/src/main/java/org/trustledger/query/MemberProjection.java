@@ -21,6 +21,7 @@ import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
 import org.bson.Document;
+import org.trustledger.ledger.eventstore.MongoCollections;
 import org.trustledger.ledger.api.AssuranceGiven;
 import org.trustledger.ledger.api.AssuranceKind;
 import org.trustledger.ledger.api.AssuranceRecorded;
@@ -49,6 +50,7 @@ public class MemberProjection {
     private final MongoCollection<Document> emails;
 
     public MemberProjection(MongoDatabase database) {
+        MongoCollections.ensure(database, ReadModelCollections.MEMBERS, ReadModelCollections.ASSURANCES, ReadModelCollections.MEMBER_EMAILS);
         this.members = database.getCollection(ReadModelCollections.MEMBERS);
         this.assurances = database.getCollection(ReadModelCollections.ASSURANCES);
         this.emails = database.getCollection(ReadModelCollections.MEMBER_EMAILS);

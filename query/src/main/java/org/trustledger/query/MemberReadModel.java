@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.bson.Document;
+import org.trustledger.ledger.eventstore.MongoCollections;
 import org.trustledger.ledger.api.AssuranceKind;
 import org.trustledger.ledger.api.PersonName;
 import org.trustledger.ledger.rules.PointsRules;
@@ -32,6 +33,7 @@ public class MemberReadModel {
     private final Clock clock;
 
     public MemberReadModel(MongoDatabase database, Clock clock) {
+        MongoCollections.ensure(database, ReadModelCollections.MEMBERS, ReadModelCollections.ASSURANCES, ReadModelCollections.MEMBER_EMAILS);
         this.members = database.getCollection(ReadModelCollections.MEMBERS);
         this.assurances = database.getCollection(ReadModelCollections.ASSURANCES);
         this.emails = database.getCollection(ReadModelCollections.MEMBER_EMAILS);

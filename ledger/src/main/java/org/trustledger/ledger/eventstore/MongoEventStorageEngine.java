@@ -9,13 +9,11 @@ import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
-import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.ReplaceOptions;
-import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +31,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
@@ -59,8 +58,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Layout (collection {@code events}, one document per event):
  * <ul>
- *   <li>{@code _id} is the global index, allocated in ranges from a counter document. Writers that
- *       allocate, then write late or never, leave gaps; readers follow them with a
+ *   <li>{@code _id} is the global index, taken by inserting at the next free index (the unique
+ *       primary key arbitrates between writers). Writers on different nodes may write out of order,
+ *       leaving gaps that fill late; readers follow them with a
  *       {@link GapAwareTrackingToken} and poll by exact {@code _id $in [...]}, which MongoDB and the
  *       embedded server both answer from the primary key, whatever the size of the store.</li>
  *   <li>{@code aggSeq} ("aggregate/sequence") carries a unique index: it is the optimistic lock (a
@@ -94,10 +94,13 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
     private final Duration gapTimeout;
     private final Duration abandonedBatchTimeout;
     private final Clock clock;
+    /** The highest global index this node has allocated or seen taken. */
+    private final AtomicLong nextIndex = new AtomicLong();
 
     protected MongoEventStorageEngine(Builder builder) {
         super(builder);
         MongoDatabase db = builder.database;
+        MongoCollections.ensure(db, "events", "event_batches", "snapshots", "event_counters");
         this.events = db.getCollection("events");
         this.batches = db.getCollection("event_batches");
         this.snapshots = db.getCollection("snapshots");
@@ -107,6 +110,7 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
         this.abandonedBatchTimeout = builder.abandonedBatchTimeout;
         this.clock = builder.clock;
         events.createIndex(Indexes.ascending("aggSeq"), new IndexOptions().unique(true).name("aggregate_sequence"));
+        nextIndex.set(discoverHead());
     }
 
     public static Builder builder() {
@@ -121,9 +125,8 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
             return;
         }
         List<Document> docs = new ArrayList<>(events.size());
-        long first = allocate(events.size());
-        for (int i = 0; i < events.size(); i++) {
-            docs.add(toDocument(events.get(i), serializer, first + i, first, events.size()));
+        for (EventMessage<?> event : events) {
+            docs.add(toDocument(event, serializer, -1, -1, events.size()));
         }
         try {
             insertBatch(docs);
@@ -141,35 +144,65 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
         }
     }
 
-    /** Inserts the batch and marks it complete; on a duplicate slot removes what it wrote and reports. */
+    /**
+     * Writes the events one by one, each at the next free global index, then marks a batch of more
+     * than one complete. If any write fails, the events already written are removed again (they were
+     * invisible: no marker) and the failure is reported.
+     */
     private void insertBatch(List<Document> docs) {
-        long first = docs.get(0).getLong("_id");
+        List<Long> written = new ArrayList<>(docs.size());
         try {
-            events.insertMany(docs, new InsertManyOptions().ordered(true));
-        } catch (MongoBulkWriteException e) {
-            removeBatch(first, docs.size());
-            var error = e.getWriteErrors().get(0);
-            if (ErrorCategory.fromErrorCode(error.getCode()) == ErrorCategory.DUPLICATE_KEY) {
-                throw new DuplicateSlot(e, error.getIndex(), docs.get(error.getIndex()).getString("aggSeq"));
+            long batch = -1;
+            for (int i = 0; i < docs.size(); i++) {
+                long id = insertAtNextIndex(docs.get(i), batch, i);
+                if (batch < 0) {
+                    batch = id;
+                }
+                written.add(id);
             }
-            throw new EventStoreException("Failed to append events at global index " + first, e);
-        } catch (MongoWriteException e) {
-            removeBatch(first, docs.size());
-            if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
-                throw new DuplicateSlot(e, 0, docs.get(0).getString("aggSeq"));
+            if (docs.size() > 1) {
+                batches.insertOne(new Document("_id", batch).append("size", docs.size()));
             }
-            throw new EventStoreException("Failed to append events at global index " + first, e);
-        } catch (RuntimeException e) {
-            removeBatch(first, docs.size());
+        } catch (DuplicateSlot e) {
+            removeEvents(written);
             throw e;
+        } catch (RuntimeException e) {
+            removeEvents(written);
+            throw new EventStoreException("Failed to append " + docs.size() + " event(s)", e);
         }
-        if (docs.size() > 1) {
-            batches.insertOne(new Document("_id", first).append("size", docs.size()));
+        raiseHead(written.get(written.size() - 1));
+    }
+
+    /**
+     * Allocation by insertion: the unique {@code _id} index decides who gets an index, so no counter
+     * has to be atomic (the embedded server's findAndModify answers may race under load). Threads of
+     * this node take distinct candidates from a local hint; a collision means another node took the
+     * index, so the hint moves on. A collision on the aggregate/sequence index is a real conflict.
+     */
+    private long insertAtNextIndex(Document doc, long batch, int position) {
+        while (true) {
+            long id = nextIndex.incrementAndGet();
+            doc.put("_id", id);
+            doc.put("batch", batch < 0 ? id : batch);
+            try {
+                events.insertOne(doc);
+                return id;
+            } catch (MongoWriteException e) {
+                if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                    throw e;
+                }
+                if (events.find(eq("aggSeq", doc.getString("aggSeq"))).first() != null) {
+                    throw new DuplicateSlot(e, position, doc.getString("aggSeq"));
+                }
+                nextIndex.accumulateAndGet(headIndex(), Math::max);
+            }
         }
     }
 
-    private void removeBatch(long first, int size) {
-        events.deleteMany(in("_id", LongStream.range(first, first + size).boxed().toList()));
+    private void removeEvents(List<Long> ids) {
+        if (!ids.isEmpty()) {
+            events.deleteMany(in("_id", ids));
+        }
     }
 
     /** Deletes the unfinished batch that holds the slot, if its writer is surely gone. */
@@ -188,23 +221,45 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
             return false; // its writer may still be finishing
         }
         log.warn("Reclaiming event batch {} ({} events) abandoned by a writer that never completed it", batch, size);
-        removeBatch(batch, size);
+        // Recovery only: the one place that filters on a non-key field.
+        events.deleteMany(eq("batch", batch));
         return true;
     }
 
-    private long allocate(int count) {
-        Document counter = counters.findOneAndUpdate(eq("_id", COUNTER_ID), Updates.inc("value", (long) count),
-                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
-        return counter.getLong("value") - count + 1;
+    /** Records a lower bound of the highest written index, for readers and for nodes starting up. */
+    private void raiseHead(long index) {
+        counters.updateOne(eq("_id", COUNTER_ID), Updates.max("value", index), new UpdateOptions().upsert(true));
     }
 
-    /** The highest global index allocated so far (written or not), 0 for an empty store. */
+    /** The highest global index known to be written (a lower bound that writers keep raising). */
     public long headIndex() {
         Document counter = counters.find(eq("_id", COUNTER_ID)).first();
         return counter == null ? 0 : counter.getLong("value");
     }
 
-    private Document toDocument(EventMessage<?> event, Serializer serializer, long index, long batch, int size) {
+    /** Where this node starts allocating: past the recorded head and past anything written after it. */
+    private long discoverHead() {
+        long head = headIndex();
+        while (true) {
+            List<Long> ahead = LongStream.rangeClosed(head + 1, head + 100).boxed().toList();
+            long max = head;
+            for (Document d : events.find(in("_id", ahead)).projection(new Document("_id", 1))) {
+                max = Math.max(max, d.getLong("_id"));
+            }
+            if (max == head) {
+                return head;
+            }
+            head = max;
+        }
+    }
+
+    /** Test hook: reserves indexes as a writer that allocated them and is slow to write would. */
+    long allocate(int count) {
+        return nextIndex.getAndAdd(count) + 1;
+    }
+
+    /** The stored form of an event; {@code _id} and {@code batch} are set when it is written. */
+    Document toDocument(EventMessage<?> event, Serializer serializer, long index, long batch, int size) {
         SerializedObject<String> payload = event.serializePayload(serializer, String.class);
         SerializedObject<String> metaData = event.serializeMetaData(serializer, String.class);
         String aggregateId;

@@ -48,6 +48,7 @@ public class MongoTokenStore implements TokenStore {
     private final String storageId;
 
     public MongoTokenStore(MongoDatabase database, Serializer serializer, Duration claimTimeout, Clock clock) {
+        MongoCollections.ensure(database, "tracking_tokens", "ledger_settings");
         this.tokens = database.getCollection("tracking_tokens");
         this.serializer = serializer;
         this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.Optional;
 import org.bson.Document;
+import org.trustledger.ledger.eventstore.MongoCollections;
 import org.trustledger.ledger.api.LedgerRefusal;
 import org.trustledger.ledger.api.RefusalCode;
 
@@ -30,6 +31,7 @@ public class EmailRegistry {
     private final MongoCollection<Document> nonces;
 
     public EmailRegistry(MongoDatabase database) {
+        MongoCollections.ensure(database, "email_claims", "email_nonces");
         this.claims = database.getCollection("email_claims");
         this.nonces = database.getCollection("email_nonces");
     }

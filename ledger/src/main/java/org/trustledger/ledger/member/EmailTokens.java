@@ -14,6 +14,7 @@ import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.bson.Document;
+import org.trustledger.ledger.eventstore.MongoCollections;
 
 /**
  * Email tokens that the event store alone cannot forge: the ledger records only a random nonce, and
@@ -28,6 +29,7 @@ public class EmailTokens {
 
     public EmailTokens(MongoDatabase database, SecureRandom random) {
         this.random = random;
+        MongoCollections.ensure(database, "ledger_settings");
         this.secret = loadOrCreateSecret(database.getCollection("ledger_settings"), random);
     }
 

@@ -1,0 +1,291 @@
+package org.trustledger.ledger.eventstore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
+import org.axonframework.modelling.command.ConcurrencyException;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.jackson3.Jackson3Serializer;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.trustledger.ledger.api.EmailVerified;
+import org.trustledger.ledger.testing.LedgerHarness.MutableClock;
+import org.trustledger.ledger.testing.TestMongo;
+
+/** The storage engine on its own: ordering, gaps, concurrency, atomic batches, replay, snapshots. */
+class MongoEventStorageEngineTest {
+
+    TestMongo mongo;
+    MongoDatabase db;
+    Serializer serializer = Jackson3Serializer.builder().build();
+    MutableClock clock = new MutableClock(Instant.now());
+    MongoEventStorageEngine engine;
+
+    @BeforeEach
+    void setUp() {
+        mongo = new TestMongo();
+        db = mongo.freshDatabase();
+        engine = engine(db);
+    }
+
+    @AfterEach
+    void tearDown() {
+        mongo.close();
+    }
+
+    MongoEventStorageEngine engine(MongoDatabase database) {
+        return MongoEventStorageEngine.builder().database(database).snapshotSerializer(serializer)
+                .eventSerializer(serializer).clock(clock).gapTimeout(Duration.ofSeconds(5))
+                .abandonedBatchTimeout(Duration.ofSeconds(5)).batchSize(10).build();
+    }
+
+    static DomainEventMessage<EmailVerified> event(String aggregate, long seq) {
+        return new GenericDomainEventMessage<>("Member", aggregate, seq,
+                new EmailVerified(aggregate, aggregate + "-" + seq + "@example.org", Instant.parse("2026-11-23T12:00:00Z")));
+    }
+
+    static String emailOf(TrackedEventMessage<?> m) {
+        return ((EmailVerified) m.getPayload()).email();
+    }
+
+    List<TrackedEventMessage<?>> readAll(MongoEventStorageEngine e, TrackingToken from) {
+        List<TrackedEventMessage<?>> result = new ArrayList<>();
+        e.readEvents(from, false).forEach(result::add);
+        return result;
+    }
+
+    @Test
+    void an_aggregate_reads_back_in_sequence_order_across_batches() {
+        for (int i = 0; i < 25; i++) {
+            engine.appendEvents(event("a", i), event("b", i));
+        }
+        List<Long> seqs = engine.readEvents("a").asStream().map(DomainEventMessage::getSequenceNumber).toList();
+        assertThat(seqs).hasSize(25).isSorted().startsWith(0L).endsWith(24L);
+        assertThat(engine.readEvents("a", 20).asStream().count()).isEqualTo(5);
+        assertThat(engine.lastSequenceNumberFor("a")).contains(24L);
+        assertThat(engine.lastSequenceNumberFor("nobody")).isEmpty();
+    }
+
+    @Test
+    void tracking_reads_every_event_once_in_global_order_and_replays_from_any_token() {
+        for (int i = 0; i < 30; i++) {
+            engine.appendEvents(event("agg" + (i % 3), i / 3));
+        }
+        List<TrackedEventMessage<?>> all = readAll(engine, null);
+        assertThat(all).hasSize(30);
+        List<Long> positions = all.stream().map(m -> m.trackingToken().position().orElseThrow()).toList();
+        assertThat(positions).isSorted().doesNotHaveDuplicates();
+        for (int k : new int[] {0, 7, 19, 29}) {
+            List<TrackedEventMessage<?>> rest = readAll(engine, all.get(k).trackingToken());
+            assertThat(rest).extracting(MongoEventStorageEngineTest::emailOf)
+                    .containsExactlyElementsOf(all.subList(k + 1, 30).stream().map(MongoEventStorageEngineTest::emailOf).toList());
+        }
+    }
+
+    @Test
+    void a_gap_that_fills_late_is_delivered_when_it_fills() {
+        engine.appendEvents(event("a", 0));
+        long slow = engine.allocate(1); // a writer that allocated and has not written yet
+        engine.appendEvents(event("b", 0));
+        List<TrackedEventMessage<?>> first = readAll(engine, null);
+        assertThat(first).extracting(MongoEventStorageEngineTest::emailOf).containsExactly("a-0@example.org", "b-0@example.org");
+        GapAwareTrackingToken token = (GapAwareTrackingToken) first.get(1).trackingToken();
+        assertThat(token.getGaps()).containsExactly(slow);
+
+        db.getCollection("events").insertOne(engine.toDocument(event("c", 0), serializer, slow, slow, 1));
+        List<TrackedEventMessage<?>> late = readAll(engine, token);
+        assertThat(late).extracting(MongoEventStorageEngineTest::emailOf).containsExactly("c-0@example.org");
+        assertThat(((GapAwareTrackingToken) late.get(0).trackingToken()).getGaps()).isEmpty();
+    }
+
+    @Test
+    void a_gap_that_never_fills_is_given_up_after_the_gap_timeout() {
+        engine.appendEvents(event("a", 0));
+        engine.allocate(1);
+        engine.appendEvents(event("b", 0));
+        List<TrackedEventMessage<?>> read = readAll(engine, null);
+        GapAwareTrackingToken token = (GapAwareTrackingToken) read.get(1).trackingToken();
+        assertThat(token.hasGaps()).isTrue();
+
+        clock.advance(Duration.ofSeconds(4));
+        engine.appendEvents(event("c", 0));
+        GapAwareTrackingToken stillWaiting = (GapAwareTrackingToken) readAll(engine, token).get(0).trackingToken();
+        assertThat(stillWaiting.hasGaps()).as("within the timeout the gap is still awaited").isTrue();
+
+        clock.advance(Duration.ofSeconds(2));
+        engine.appendEvents(event("d", 0));
+        List<TrackedEventMessage<?>> after = readAll(engine, stillWaiting);
+        assertThat(after).extracting(MongoEventStorageEngineTest::emailOf).containsExactly("d-0@example.org");
+        assertThat(((GapAwareTrackingToken) after.get(0).trackingToken()).hasGaps()).isFalse();
+    }
+
+    @Test
+    void a_long_unwritten_range_does_not_stall_readers() {
+        engine.appendEvents(event("a", 0));
+        engine.allocate(35); // more than three read windows of 10
+        engine.appendEvents(event("b", 0));
+        assertThat(readAll(engine, null)).extracting(MongoEventStorageEngineTest::emailOf)
+                .containsExactly("a-0@example.org", "b-0@example.org");
+    }
+
+    @Test
+    void two_threads_writing_the_same_sequence_number_one_wins_and_one_gets_a_concurrency_error() throws Exception {
+        engine.appendEvents(event("a", 0));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicInteger conflicts = new AtomicInteger();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            futures.add(pool.submit(() -> {
+                start.await();
+                try {
+                    engine.appendEvents(event("a", 1));
+                } catch (ConcurrencyException e) {
+                    conflicts.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> f : futures) {
+            f.get(10, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertThat(conflicts).hasValue(1);
+        assertThat(engine.readEvents("a").asStream().count()).isEqualTo(2);
+    }
+
+    @Test
+    void two_instances_appending_concurrently_lose_nothing_and_readers_see_each_event_once() throws Exception {
+        try (MongoClient second = mongo.newClient()) {
+            MongoEventStorageEngine other = engine(second.getDatabase(db.getName()));
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            List<Future<?>> futures = new ArrayList<>();
+            Set<String> seen = ConcurrentHashMap.newKeySet();
+            for (int w = 0; w < 4; w++) {
+                MongoEventStorageEngine target = w % 2 == 0 ? engine : other;
+                String agg = "writer" + w;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < 150; i++) {
+                        target.appendEvents(event(agg, i));
+                    }
+                    return null;
+                }));
+            }
+            // A reader follows along while the writers run, as a projection would.
+            TrackingToken token = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (seen.size() < 600 && System.nanoTime() < deadline) {
+                for (TrackedEventMessage<?> m : readAll(engine, token)) {
+                    assertThat(seen.add(emailOf(m))).as("delivered once: " + emailOf(m)).isTrue();
+                    token = m.trackingToken();
+                }
+            }
+            for (Future<?> f : futures) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            for (TrackedEventMessage<?> m : readAll(engine, token)) {
+                assertThat(seen.add(emailOf(m))).isTrue();
+            }
+            if (seen.size() != 600) {
+                for (Document d : db.getCollection("events").find()) {
+                    String email = d.getString("aggregateIdentifier") + "-" + d.getLong("sequenceNumber") + "@example.org";
+                    if (!seen.contains(email)) {
+                        System.out.println("MISSING " + email + " _id=" + d.get("_id") + " ts=" + d.get("timestamp"));
+                    }
+                }
+                System.out.println("COUNT " + db.getCollection("events").countDocuments() + " TOKEN " + token
+                        + " HEAD " + engine.headIndex());
+            }
+            assertThat(seen).hasSize(600);
+            for (int w = 0; w < 4; w++) {
+                assertThat(other.lastSequenceNumberFor("writer" + w)).contains(149L);
+            }
+        }
+    }
+
+    @Test
+    void a_batch_is_all_or_nothing_when_one_of_its_events_conflicts() {
+        engine.appendEvents(event("b", 0));
+        assertThatThrownBy(() -> engine.appendEvents(event("a", 0), event("b", 0)))
+                .isInstanceOfAny(ConcurrencyException.class, AggregateStreamCreationException.class);
+        assertThat(engine.readEvents("a").asStream().count()).isZero();
+        assertThat(readAll(engine, null)).hasSize(1);
+        // The slot of "a" is free again.
+        engine.appendEvents(event("a", 0), event("b", 1));
+        assertThat(readAll(engine, null)).hasSize(3);
+    }
+
+    @Test
+    void a_batch_left_unfinished_by_a_crashed_writer_is_invisible_and_reclaimed_later() {
+        long first = engine.allocate(2);
+        // The writer inserted both events and died before writing the batch's completion marker.
+        db.getCollection("events").insertMany(List.of(
+                engine.toDocument(event("a", 0), serializer, first, first, 2),
+                engine.toDocument(event("b", 0), serializer, first + 1, first, 2)));
+        assertThat(readAll(engine, null)).isEmpty();
+        assertThat(engine.readEvents("a").asStream().count()).isZero();
+
+        assertThatThrownBy(() -> engine.appendEvents(event("a", 0)))
+                .as("while its writer might still finish, the slot stays taken")
+                .isInstanceOfAny(ConcurrencyException.class, AggregateStreamCreationException.class);
+        clock.advance(Duration.ofSeconds(6));
+        engine.appendEvents(event("a", 0));
+        assertThat(readAll(engine, null)).extracting(MongoEventStorageEngineTest::emailOf).containsExactly("a-0@example.org");
+        assertThat(db.getCollection("events").countDocuments(new Document("_id", first + 1))).isZero();
+    }
+
+    @Test
+    void snapshots_are_stored_per_aggregate_and_never_replaced_by_older_ones() {
+        engine.storeSnapshot(event("a", 10));
+        engine.storeSnapshot(event("a", 5));
+        assertThat(engine.readSnapshot("a")).get().extracting(DomainEventMessage::getSequenceNumber).isEqualTo(10L);
+        engine.storeSnapshot(event("a", 20));
+        assertThat(engine.readSnapshot("a")).get().extracting(DomainEventMessage::getSequenceNumber).isEqualTo(20L);
+        assertThat(engine.readSnapshot("b")).isEmpty();
+    }
+
+    @Test
+    void events_without_aggregate_are_stored_and_tracked() {
+        engine.appendEvents(new GenericEventMessage<>(new EmailVerified("x", "x@example.org", Instant.EPOCH)));
+        List<TrackedEventMessage<?>> all = readAll(engine, null);
+        assertThat(all).hasSize(1);
+        assertThat(all.get(0)).isNotInstanceOf(DomainEventMessage.class);
+    }
+
+    @Test
+    void head_and_time_tokens_point_where_expected() {
+        engine.appendEvents(event("a", 0));
+        engine.appendEvents(event("a", 1));
+        TrackingToken head = engine.createHeadToken();
+        assertThat(readAll(engine, head)).isEmpty();
+        engine.appendEvents(event("a", 2));
+        assertThat(readAll(engine, head)).hasSize(1);
+        assertThat(engine.createTailToken()).isNull();
+        assertThat(readAll(engine, engine.createTokenAt(Instant.EPOCH))).hasSize(3);
+    }
+}
