@@ -8,6 +8,8 @@ import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -48,9 +50,12 @@ public class MemberProjection {
     private final MongoCollection<Document> members;
     private final MongoCollection<Document> assurances;
     private final MongoCollection<Document> emails;
+    private final MongoCollection<Document> status;
 
     public MemberProjection(MongoDatabase database) {
-        MongoCollections.ensure(database, ReadModelCollections.MEMBERS, ReadModelCollections.ASSURANCES, ReadModelCollections.MEMBER_EMAILS);
+        MongoCollections.ensure(database, ReadModelCollections.MEMBERS, ReadModelCollections.ASSURANCES,
+                ReadModelCollections.MEMBER_EMAILS, ReadModelCollections.PROJECTION_STATUS);
+        this.status = database.getCollection(ReadModelCollections.PROJECTION_STATUS);
         this.members = database.getCollection(ReadModelCollections.MEMBERS);
         this.assurances = database.getCollection(ReadModelCollections.ASSURANCES);
         this.emails = database.getCollection(ReadModelCollections.MEMBER_EMAILS);
@@ -77,6 +82,7 @@ public class MemberProjection {
             }
             return; // delivered again: already applied
         }
+        countApplied();
         emails.replaceOne(eq("_id", e.primaryEmail()), new Document("_id", e.primaryEmail())
                 .append("memberId", e.memberId()).append("verified", false), new ReplaceOptions().upsert(true));
     }
@@ -153,6 +159,7 @@ public class MemberProjection {
         members.deleteMany(new Document());
         assurances.deleteMany(new Document());
         emails.deleteMany(new Document());
+        status.deleteOne(eq("_id", PROCESSING_GROUP));
     }
 
     /** Applies an event of the member's stream once: skipped when the document has seen it already. */
@@ -169,6 +176,12 @@ public class MemberProjection {
         doc.put("lastSeq", seq);
         derive(doc, at);
         members.replaceOne(and(eq("_id", memberId), eq("lastSeq", last)), doc);
+        countApplied();
+    }
+
+    /** How many member events this projection has applied (redeliveries it skipped are not counted). */
+    private void countApplied() {
+        status.updateOne(eq("_id", PROCESSING_GROUP), Updates.inc("appliedEvents", 1L), new UpdateOptions().upsert(true));
     }
 
     /** Stores the standing as of the event's day (for dashboards); reads recompute it for today. */

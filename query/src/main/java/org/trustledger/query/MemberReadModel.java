@@ -31,8 +31,10 @@ public class MemberReadModel {
     private final MongoCollection<Document> assurances;
     private final MongoCollection<Document> emails;
     private final Clock clock;
+    private final MongoDatabase database;
 
     public MemberReadModel(MongoDatabase database, Clock clock) {
+        this.database = database;
         MongoCollections.ensure(database, ReadModelCollections.MEMBERS, ReadModelCollections.ASSURANCES, ReadModelCollections.MEMBER_EMAILS);
         this.members = database.getCollection(ReadModelCollections.MEMBERS);
         this.assurances = database.getCollection(ReadModelCollections.ASSURANCES);
@@ -71,6 +73,13 @@ public class MemberReadModel {
     public long lastSequence(String memberId) {
         Document d = members.find(eq("_id", memberId)).projection(new Document("lastSeq", 1)).first();
         return d == null ? -1 : d.getLong("lastSeq");
+    }
+
+    /** How many events the member projection has applied since it was last built from scratch. */
+    public long appliedEvents() {
+        Document d = database.getCollection(ReadModelCollections.PROJECTION_STATUS)
+                .find(eq("_id", MemberProjection.PROCESSING_GROUP)).first();
+        return d == null ? 0 : d.getLong("appliedEvents");
     }
 
     private MemberView view(Document d) {

@@ -13,6 +13,7 @@ final class ReadModelCollections {
     static final String ASSURANCES = "assurance_view";
     static final String MEMBER_EMAILS = "member_emails";
     static final String OUTBOX = "outbox";
+    static final String PROJECTION_STATUS = "projection_status";
 
     private ReadModelCollections() {
     }
