@@ -16,6 +16,7 @@ import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.jackson3.Jackson3SerializerCustomizer;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
@@ -47,8 +48,12 @@ public class AxonConfiguration {
     }
 
     @Bean
-    TokenStore tokenStore(MongoDatabase db, Serializer serializer, Clock clock) {
-        return new MongoTokenStore(db, serializer, Duration.ofSeconds(10), clock);
+    TokenStore tokenStore(MongoDatabase db, Serializer serializer, Clock clock, ObjectProvider<EmbeddedMongo> embedded) {
+        MongoTokenStore store = new MongoTokenStore(db, serializer, Duration.ofSeconds(10), clock);
+        if (embedded.getIfAvailable() != null) {
+            store.releaseAllClaims(); // single node by construction: the store file is locked by us
+        }
+        return store;
     }
 
     /**
