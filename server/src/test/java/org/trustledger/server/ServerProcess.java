@@ -1,0 +1,101 @@
+package org.trustledger.server;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged server started as a user starts it: {@code java -jar trust-ledger.jar}. */
+final class ServerProcess implements AutoCloseable {
+
+    final int port;
+    final Process process;
+    final Path log;
+
+    private ServerProcess(int port, Process process, Path log) {
+        this.port = port;
+        this.process = process;
+        this.log = log;
+    }
+
+    static ServerProcess start(Path dataDir, String name, Map<String, String> extraEnv) throws Exception {
+        Path jar = Path.of(System.getProperty("trustledger.jar", "target/trust-ledger.jar"));
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("The packaged jar " + jar + " is missing: run mvn verify");
+        }
+        int port = freePort();
+        Path logs = Path.of("target", "it-logs");
+        Files.createDirectories(logs);
+        Path log = logs.resolve(name + ".log");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString());
+        pb.environment().put("PORT", Integer.toString(port));
+        pb.environment().put("TRUSTLEDGER_DATA_DIR", dataDir.toString());
+        pb.environment().put("TRUSTLEDGER_GENESIS_FILE", Path.of("src/test/resources/genesis-test.json").toAbsolutePath().toString());
+        pb.environment().put("TRUSTLEDGER_DEV_MODE", "true");
+        pb.environment().put("TRUSTLEDGER_PASSPHRASE_HASH_COST", "4");
+        pb.environment().putAll(extraEnv);
+        pb.redirectErrorStream(true).redirectOutput(log.toFile());
+        ServerProcess server = new ServerProcess(port, pb.start(), log);
+        server.awaitUp();
+        return server;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private void awaitUp() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("The server exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url("/graphiql")))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("The server did not come up within 90 s; see " + log);
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    GraphQlHttp graphQl() {
+        return new GraphQlHttp(port);
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
