@@ -51,11 +51,14 @@ public class MemberProjection {
     private final MongoCollection<Document> assurances;
     private final MongoCollection<Document> emails;
     private final MongoCollection<Document> status;
+    private final MongoCollection<Document> pending;
 
     public MemberProjection(MongoDatabase database) {
         MongoCollections.ensure(database, ReadModelCollections.MEMBERS, ReadModelCollections.ASSURANCES,
-                ReadModelCollections.MEMBER_EMAILS, ReadModelCollections.PROJECTION_STATUS);
+                ReadModelCollections.MEMBER_EMAILS, ReadModelCollections.PROJECTION_STATUS,
+                ReadModelCollections.PENDING_VERIFICATIONS);
         this.status = database.getCollection(ReadModelCollections.PROJECTION_STATUS);
+        this.pending = database.getCollection(ReadModelCollections.PENDING_VERIFICATIONS);
         this.members = database.getCollection(ReadModelCollections.MEMBERS);
         this.assurances = database.getCollection(ReadModelCollections.ASSURANCES);
         this.emails = database.getCollection(ReadModelCollections.MEMBER_EMAILS);
@@ -89,9 +92,17 @@ public class MemberProjection {
 
     @EventHandler
     void on(EmailVerificationRequested e, @SequenceNumber long seq, @Timestamp Instant at) {
-        update(e.memberId(), seq, at, doc -> emails.replaceOne(eq("_id", e.email()),
-                new Document("_id", e.email()).append("memberId", e.memberId()).append("verified", false),
-                new ReplaceOptions().upsert(true)));
+        update(e.memberId(), seq, at, doc -> {
+            emails.replaceOne(eq("_id", e.email()), new Document("_id", e.email()).append("memberId", e.memberId())
+                    .append("verified", false), new ReplaceOptions().upsert(true));
+            pending.replaceOne(eq("_id", pendingId(e.memberId(), e.email())), new Document("_id",
+                    pendingId(e.memberId(), e.email())).append("memberId", e.memberId()).append("email", e.email())
+                    .append("expiresAt", Date.from(e.expiresAt())), new ReplaceOptions().upsert(true));
+        });
+    }
+
+    static String pendingId(String memberId, String email) {
+        return memberId + "/" + email;
     }
 
     @EventHandler
@@ -104,6 +115,7 @@ public class MemberProjection {
             doc.put("verifiedEmails", verified);
             emails.replaceOne(eq("_id", e.email()), new Document("_id", e.email()).append("memberId", e.memberId())
                     .append("verified", true), new ReplaceOptions().upsert(true));
+            pending.deleteOne(eq("_id", pendingId(e.memberId(), e.email())));
         });
     }
 
@@ -114,6 +126,7 @@ public class MemberProjection {
                 doc.put("accountExpired", true);
             }
             emails.deleteOne(and(eq("_id", e.email()), eq("memberId", e.memberId())));
+            pending.deleteOne(eq("_id", pendingId(e.memberId(), e.email())));
         });
     }
 
@@ -160,6 +173,7 @@ public class MemberProjection {
         assurances.deleteMany(new Document());
         emails.deleteMany(new Document());
         status.deleteOne(eq("_id", PROCESSING_GROUP));
+        pending.deleteMany(new Document());
     }
 
     /** Applies an event of the member's stream once: skipped when the document has seen it already. */

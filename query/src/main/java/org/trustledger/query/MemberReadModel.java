@@ -6,6 +6,7 @@ import static com.mongodb.client.model.Filters.in;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -35,6 +36,7 @@ public class MemberReadModel {
 
     public MemberReadModel(MongoDatabase database, Clock clock) {
         this.database = database;
+        MongoCollections.ensure(database, ReadModelCollections.PENDING_VERIFICATIONS, ReadModelCollections.PROJECTION_STATUS);
         MongoCollections.ensure(database, ReadModelCollections.MEMBERS, ReadModelCollections.ASSURANCES, ReadModelCollections.MEMBER_EMAILS);
         this.members = database.getCollection(ReadModelCollections.MEMBERS);
         this.assurances = database.getCollection(ReadModelCollections.ASSURANCES);
@@ -73,6 +75,22 @@ public class MemberReadModel {
     public long lastSequence(String memberId) {
         Document d = members.find(eq("_id", memberId)).projection(new Document("lastSeq", 1)).first();
         return d == null ? -1 : d.getLong("lastSeq");
+    }
+
+    /** An address whose verification window has passed: the expiry sweep's work list. */
+    public record PendingVerification(String memberId, String email, Instant expiresAt) {
+    }
+
+    /** Addresses still unverified after their 48 hours, as of {@code now}. */
+    public List<PendingVerification> overdueVerifications(Instant now) {
+        List<PendingVerification> overdue = new ArrayList<>();
+        database.getCollection(ReadModelCollections.PENDING_VERIFICATIONS).find().forEach(d -> {
+            Instant expiresAt = d.getDate("expiresAt").toInstant();
+            if (expiresAt.isBefore(now)) {
+                overdue.add(new PendingVerification(d.getString("memberId"), d.getString("email"), expiresAt));
+            }
+        });
+        return overdue;
     }
 
     /** How many events the member projection has applied since it was last built from scratch. */

@@ -154,17 +154,19 @@ public class Member {
         registry.markVerified(email, memberId);
     }
 
+    /** @return whether anything expired (false when verified meanwhile, not yet due, or done already) */
     @CommandHandler
-    public void handle(ExpireUnverifiedEmailCommand cmd, EmailRegistry registry, Clock clock) {
+    public boolean handle(ExpireUnverifiedEmailCommand cmd, EmailRegistry registry, Clock clock) {
         Instant now = clock.instant();
         String email = Emails.normalise(cmd.email());
         Pending pending = pendingEmails.get(email);
         if (pending == null || !now.isAfter(pending.expiresAt())) {
-            return; // verified meanwhile, or not yet due: nothing to expire
+            return false;
         }
         boolean account = email.equals(primaryEmail) && !verifiedEmails.contains(primaryEmail);
         apply(new EmailVerificationExpired(memberId, email, account, now));
         registry.release(email, memberId);
+        return true;
     }
 
     @CommandHandler

@@ -86,6 +86,11 @@ public class MemberController {
     }
 
     @SchemaMapping(typeName = "Member")
+    public boolean accountExpired(MemberView member) {
+        return member.accountExpired();
+    }
+
+    @SchemaMapping(typeName = "Member")
     public CompletableFuture<Types.AssuranceConnection> assurancesReceived(MemberView member, @Argument Integer first,
             @Argument String after, DataLoader<String, AssuranceView> assurances) {
         return connection(member.receivedAssuranceIds(), first, after, assurances);
