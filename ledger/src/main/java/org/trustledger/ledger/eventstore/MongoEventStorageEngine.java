@@ -9,7 +9,9 @@ import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
@@ -145,11 +147,58 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
     }
 
     /**
-     * Writes the events one by one, each at the next free global index, then marks a batch of more
-     * than one complete. If any write fails, the events already written are removed again (they were
-     * invisible: no marker) and the failure is reported.
+     * Writes the batch at the next free global indexes, then marks a batch of more than one complete.
+     * A batch is first tried in one round trip at consecutive indexes; if another node took one of
+     * them, what was written is removed (it was invisible: no marker) and the events go one by one,
+     * each at the next free index. Any failure removes what this attempt wrote and is reported.
      */
     private void insertBatch(List<Document> docs) {
+        List<Long> written = docs.size() > 1 ? insertTogether(docs) : null;
+        if (written == null) {
+            written = insertOneByOne(docs);
+        }
+        if (docs.size() > 1) {
+            try {
+                batches.insertOne(new Document("_id", written.get(0)).append("size", docs.size()));
+            } catch (RuntimeException e) {
+                removeEvents(written, docs);
+                throw new EventStoreException("Failed to complete a batch of " + docs.size() + " events", e);
+            }
+        }
+        raiseHead(written.get(written.size() - 1));
+    }
+
+    /** One round trip at consecutive indexes; null when another node holds one of them. */
+    private List<Long> insertTogether(List<Document> docs) {
+        long first = nextIndex.getAndAdd(docs.size()) + 1;
+        List<Long> ids = new ArrayList<>(docs.size());
+        for (int i = 0; i < docs.size(); i++) {
+            docs.get(i).put("_id", first + i);
+            docs.get(i).put("batch", first);
+            ids.add(first + i);
+        }
+        try {
+            events.insertMany(docs, new InsertManyOptions().ordered(true));
+            return ids;
+        } catch (MongoBulkWriteException e) {
+            removeEvents(ids, docs);
+            var error = e.getWriteErrors().get(0);
+            if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
+                throw new EventStoreException("Failed to append " + docs.size() + " events", e);
+            }
+            String aggSeq = docs.get(error.getIndex()).getString("aggSeq");
+            if (events.find(eq("aggSeq", aggSeq)).first() != null) {
+                throw new DuplicateSlot(e, error.getIndex(), aggSeq);
+            }
+            nextIndex.accumulateAndGet(headIndex(), Math::max);
+            return null;
+        } catch (RuntimeException e) {
+            removeEvents(ids, docs);
+            throw new EventStoreException("Failed to append " + docs.size() + " events", e);
+        }
+    }
+
+    private List<Long> insertOneByOne(List<Document> docs) {
         List<Long> written = new ArrayList<>(docs.size());
         try {
             long batch = -1;
@@ -160,17 +209,14 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
                 }
                 written.add(id);
             }
-            if (docs.size() > 1) {
-                batches.insertOne(new Document("_id", batch).append("size", docs.size()));
-            }
+            return written;
         } catch (DuplicateSlot e) {
-            removeEvents(written);
+            removeEvents(written, docs);
             throw e;
         } catch (RuntimeException e) {
-            removeEvents(written);
+            removeEvents(written, docs);
             throw new EventStoreException("Failed to append " + docs.size() + " event(s)", e);
         }
-        raiseHead(written.get(written.size() - 1));
     }
 
     /**
@@ -199,9 +245,14 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
         }
     }
 
-    private void removeEvents(List<Long> ids) {
+    /**
+     * Removes what this attempt wrote. Matching the event identifiers too matters: an index in the
+     * attempted range may have been written by another node, whose event must stay.
+     */
+    private void removeEvents(List<Long> ids, List<Document> docs) {
         if (!ids.isEmpty()) {
-            events.deleteMany(in("_id", ids));
+            List<String> eventIds = docs.stream().map(d -> d.getString("eventIdentifier")).toList();
+            events.deleteMany(Filters.and(in("_id", ids), in("eventIdentifier", eventIds)));
         }
     }
 

@@ -229,6 +229,34 @@ class MongoEventStorageEngineTest {
     }
 
     @Test
+    void two_instances_appending_multi_event_batches_concurrently_lose_nothing() throws Exception {
+        try (MongoClient second = mongo.newClient()) {
+            MongoEventStorageEngine other = engine(second.getDatabase(db.getName()));
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                MongoEventStorageEngine target = w == 0 ? engine : other;
+                String prefix = "w" + w + "-";
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < 100; i++) {
+                        // Both nodes start from the same head, so their consecutive ranges collide.
+                        target.appendEvents(event(prefix + "x", i), event(prefix + "y", i), event(prefix + "z", i));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            List<TrackedEventMessage<?>> all = readAll(engine, null);
+            assertThat(all).hasSize(600);
+            assertThat(all.stream().map(MongoEventStorageEngineTest::emailOf).distinct().count()).isEqualTo(600);
+            assertThat(engine.readEvents("w1-z").asStream().count()).isEqualTo(100);
+        }
+    }
+
+    @Test
     void a_batch_is_all_or_nothing_when_one_of_its_events_conflicts() {
         engine.appendEvents(event("b", 0));
         assertThatThrownBy(() -> engine.appendEvents(event("a", 0), event("b", 0)))
