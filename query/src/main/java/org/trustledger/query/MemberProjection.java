@@ -52,13 +52,15 @@ public class MemberProjection {
     private final MongoCollection<Document> emails;
     private final MongoCollection<Document> status;
     private final MongoCollection<Document> pending;
+    private final MongoCollection<Document> given;
 
     public MemberProjection(MongoDatabase database) {
         MongoCollections.ensure(database, ReadModelCollections.MEMBERS, ReadModelCollections.ASSURANCES,
                 ReadModelCollections.MEMBER_EMAILS, ReadModelCollections.PROJECTION_STATUS,
-                ReadModelCollections.PENDING_VERIFICATIONS);
+                ReadModelCollections.PENDING_VERIFICATIONS, ReadModelCollections.MEMBER_GIVEN);
         this.status = database.getCollection(ReadModelCollections.PROJECTION_STATUS);
         this.pending = database.getCollection(ReadModelCollections.PENDING_VERIFICATIONS);
+        this.given = database.getCollection(ReadModelCollections.MEMBER_GIVEN);
         this.members = database.getCollection(ReadModelCollections.MEMBERS);
         this.assurances = database.getCollection(ReadModelCollections.ASSURANCES);
         this.emails = database.getCollection(ReadModelCollections.MEMBER_EMAILS);
@@ -74,7 +76,7 @@ public class MemberProjection {
                 .append("registeredAt", Date.from(e.registeredAt())).append("founding", false)
                 .append("grantedAp", 0).append("grantedEp", 0).append("challengePassed", false)
                 .append("blockedAsAssurer", false).append("parentalConsent", false).append("codeSigning", false)
-                .append("received", new ArrayList<Document>()).append("given", new ArrayList<String>())
+                .append("received", new ArrayList<Document>()).append("givenCount", 0)
                 .append("givenFaceToFace", 0);
         derive(doc, at);
         try {
@@ -99,6 +101,10 @@ public class MemberProjection {
                     pendingId(e.memberId(), e.email())).append("memberId", e.memberId()).append("email", e.email())
                     .append("expiresAt", Date.from(e.expiresAt())), new ReplaceOptions().upsert(true));
         });
+    }
+
+    static String givenKey(String memberId, int position) {
+        return memberId + "/" + position;
     }
 
     static String pendingId(String memberId, String email) {
@@ -158,9 +164,12 @@ public class MemberProjection {
     @EventHandler
     void on(AssuranceGiven e, @SequenceNumber long seq, @Timestamp Instant at) {
         update(e.assurerId(), seq, at, doc -> {
-            List<String> given = new ArrayList<>(doc.getList("given", String.class));
-            given.add(e.assuranceId());
-            doc.put("given", given);
+            // An assurer may give thousands: kept one document per position, not in the member's document.
+            int position = doc.getInteger("givenCount");
+            String key = givenKey(e.assurerId(), position);
+            given.replaceOne(eq("_id", key), new Document("_id", key).append("assuranceId", e.assuranceId()),
+                    new ReplaceOptions().upsert(true));
+            doc.put("givenCount", position + 1);
             if (e.kind() == AssuranceKind.FACE_TO_FACE) {
                 doc.put("givenFaceToFace", doc.getInteger("givenFaceToFace") + 1);
             }
@@ -174,6 +183,7 @@ public class MemberProjection {
         emails.deleteMany(new Document());
         status.deleteOne(eq("_id", PROCESSING_GROUP));
         pending.deleteMany(new Document());
+        given.deleteMany(new Document());
     }
 
     /** Applies an event of the member's stream once: skipped when the document has seen it already. */
@@ -189,7 +199,9 @@ public class MemberProjection {
         change.accept(doc);
         doc.put("lastSeq", seq);
         derive(doc, at);
-        members.replaceOne(and(eq("_id", memberId), eq("lastSeq", last)), doc);
+        // By _id alone (a second field would make it a full scan on the embedded server); one thread
+        // per segment writes a member's document, so no compare-and-set is needed.
+        members.replaceOne(eq("_id", memberId), doc);
         countApplied();
     }
 

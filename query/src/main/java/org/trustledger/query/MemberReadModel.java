@@ -71,6 +71,24 @@ public class MemberReadModel {
         return result;
     }
 
+    /** Ids of the assurances the member gave at positions {@code from} (inclusive) to {@code to}, in order. */
+    public List<String> givenAssuranceIds(String memberId, int from, int to) {
+        List<String> keys = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            keys.add(MemberProjection.givenKey(memberId, i));
+        }
+        Map<String, String> byKey = new HashMap<>();
+        database.getCollection(ReadModelCollections.MEMBER_GIVEN).find(in("_id", keys))
+                .forEach(d -> byKey.put(d.getString("_id"), d.getString("assuranceId")));
+        List<String> ids = new ArrayList<>();
+        for (String key : keys) {
+            if (byKey.containsKey(key)) {
+                ids.add(byKey.get(key));
+            }
+        }
+        return ids;
+    }
+
     /** The sequence number of the member's last event that the read model has applied, -1 if none. */
     public long lastSequence(String memberId) {
         Document d = members.find(eq("_id", memberId)).projection(new Document("lastSeq", 1)).first();
@@ -110,7 +128,7 @@ public class MemberReadModel {
                 d.getString("primaryEmail"), List.copyOf(d.getList("verifiedEmails", String.class)),
                 d.getBoolean("accountExpired"), d.getDate("registeredAt").toInstant(), d.getBoolean("founding"),
                 PointsRules.standing(ReadModelCollections.facts(d), LocalDate.now(clock)), received,
-                List.copyOf(d.getList("given", String.class)), d.getLong("lastSeq"));
+                d.getInteger("givenCount"), d.getLong("lastSeq"));
     }
 
     private static AssuranceView assuranceView(Document d) {

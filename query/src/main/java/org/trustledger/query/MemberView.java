@@ -10,11 +10,11 @@ import org.trustledger.ledger.rules.Standing;
  * A member as the read model knows them, with the standing derived for the day it was read.
  *
  * @param receivedAssuranceIds assurances received, oldest first
- * @param givenAssuranceIds    assurances given, oldest first
+ * @param givenCount           how many assurances the member gave (the ids: {@link MemberReadModel#givenAssuranceIds})
  * @param lastSequence         the member's last ledger event this view has seen
  */
 public record MemberView(String id, PersonName name, LocalDate dateOfBirth, String primaryEmail,
                          List<String> verifiedEmails, boolean accountExpired, Instant registeredAt,
                          boolean founding, Standing standing, List<String> receivedAssuranceIds,
-                         List<String> givenAssuranceIds, long lastSequence) {
+                         int givenCount, long lastSequence) {
 }

@@ -14,6 +14,8 @@ final class ReadModelCollections {
     static final String MEMBER_EMAILS = "member_emails";
     static final String OUTBOX = "outbox";
     static final String PROJECTION_STATUS = "projection_status";
+    /** The assurances a member gave, one document per position ({@code memberId/n}). */
+    static final String MEMBER_GIVEN = "member_given";
     /** Only the addresses still awaiting their token: small, so the expiry sweep may read it whole. */
     static final String PENDING_VERIFICATIONS = "pending_verifications";
 

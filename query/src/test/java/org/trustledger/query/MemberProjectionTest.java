@@ -101,7 +101,8 @@ class MemberProjectionTest {
         assertThat(readModel.assurance("a1")).get().extracting(AssuranceView::counted).isEqualTo(35);
         MemberView founder = readModel.member("f").orElseThrow();
         assertThat(founder.standing().status()).isEqualTo(MemberStatus.SENIOR_ASSURER);
-        assertThat(founder.givenAssuranceIds()).containsExactly("a1");
+        assertThat(founder.givenCount()).isEqualTo(1);
+        assertThat(readModel.givenAssuranceIds("f", 0, 10)).containsExactly("a1");
         assertThat(founder.founding()).isTrue();
     }
 
@@ -129,5 +130,6 @@ class MemberProjectionTest {
         assertThat(all(ReadModelCollections.MEMBERS)).isEqualTo(members);
         assertThat(all(ReadModelCollections.ASSURANCES)).isEqualTo(assurances);
         assertThat(all(ReadModelCollections.MEMBER_EMAILS)).isEqualTo(emails);
+        assertThat(all(ReadModelCollections.MEMBER_GIVEN)).hasSize(1);
     }
 }

@@ -71,7 +71,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A unit of work that appends several events (an assurance touches two members) must become
  *       visible all or nothing, and there are no multi-document transactions to rely on. Each event
  *       names its batch; events of a batch larger than one count only once a marker document for the
- *       batch exists in {@code event_batches}, written after all of them. A batch that failed half way
+ *       batch (string {@code _id} "batch:<first index>") exists in the same collection, written after all
+ *       of them, normally in the same ordered insert, so an append is one round trip. A batch that failed half way
  *       is deleted again before anyone could see it; one abandoned by a crashed writer is reclaimed
  *       when it blocks a later append.</li>
  * </ul>
@@ -89,7 +90,6 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
     private static final int MAX_EMPTY_WINDOWS = 64;
 
     private final MongoCollection<Document> events;
-    private final MongoCollection<Document> batches;
     private final MongoCollection<Document> snapshots;
     private final MongoCollection<Document> counters;
     private final int maxGapOffset;
@@ -98,13 +98,15 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
     private final Clock clock;
     /** The highest global index this node has allocated or seen taken. */
     private final AtomicLong nextIndex = new AtomicLong();
+    /** The highest index this node has written (the shared head is raised only now and then). */
+    private final AtomicLong headRaisedTo = new AtomicLong();
+    private static final int HEAD_STRIDE = 32;
 
     protected MongoEventStorageEngine(Builder builder) {
         super(builder);
         MongoDatabase db = builder.database;
-        MongoCollections.ensure(db, "events", "event_batches", "snapshots", "event_counters");
+        MongoCollections.ensure(db, "events", "snapshots", "event_counters");
         this.events = db.getCollection("events");
-        this.batches = db.getCollection("event_batches");
         this.snapshots = db.getCollection("snapshots");
         this.counters = db.getCollection("event_counters");
         this.maxGapOffset = builder.maxGapOffset;
@@ -113,6 +115,7 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
         this.clock = builder.clock;
         events.createIndex(Indexes.ascending("aggSeq"), new IndexOptions().unique(true).name("aggregate_sequence"));
         nextIndex.set(discoverHead());
+        headRaisedTo.set(nextIndex.get());
     }
 
     public static Builder builder() {
@@ -156,29 +159,45 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
         List<Long> written = docs.size() > 1 ? insertTogether(docs) : null;
         if (written == null) {
             written = insertOneByOne(docs);
-        }
-        if (docs.size() > 1) {
-            try {
-                batches.insertOne(new Document("_id", written.get(0)).append("size", docs.size()));
-            } catch (RuntimeException e) {
-                removeEvents(written, docs);
-                throw new EventStoreException("Failed to complete a batch of " + docs.size() + " events", e);
+            if (docs.size() > 1) {
+                try {
+                    events.insertOne(marker(written.get(0), docs.size()));
+                } catch (RuntimeException e) {
+                    removeEvents(written, docs);
+                    throw new EventStoreException("Failed to complete a batch of " + docs.size() + " events", e);
+                }
             }
         }
         raiseHead(written.get(written.size() - 1));
     }
 
-    /** One round trip at consecutive indexes; null when another node holds one of them. */
+    /** The completion marker of a batch: its presence makes the batch's events visible. */
+    private static Document marker(long batch, int size) {
+        // Its own unique aggSeq, so that it never collides with an event's slot (or another marker's).
+        return new Document("_id", markerId(batch)).append("aggSeq", markerId(batch)).append("size", size);
+    }
+
+    private static String markerId(long batch) {
+        return "batch:" + batch;
+    }
+
+    /**
+     * One ordered insert of the events at consecutive indexes followed by their marker; null when
+     * another node holds one of the indexes.
+     */
     private List<Long> insertTogether(List<Document> docs) {
         long first = nextIndex.getAndAdd(docs.size()) + 1;
         List<Long> ids = new ArrayList<>(docs.size());
+        List<Document> withMarker = new ArrayList<>(docs.size() + 1);
         for (int i = 0; i < docs.size(); i++) {
             docs.get(i).put("_id", first + i);
             docs.get(i).put("batch", first);
             ids.add(first + i);
+            withMarker.add(docs.get(i));
         }
+        withMarker.add(marker(first, docs.size()));
         try {
-            events.insertMany(docs, new InsertManyOptions().ordered(true));
+            events.insertMany(withMarker, new InsertManyOptions().ordered(true));
             return ids;
         } catch (MongoBulkWriteException e) {
             removeEvents(ids, docs);
@@ -186,9 +205,11 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
             if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
                 throw new EventStoreException("Failed to append " + docs.size() + " events", e);
             }
-            String aggSeq = docs.get(error.getIndex()).getString("aggSeq");
-            if (events.find(eq("aggSeq", aggSeq)).first() != null) {
-                throw new DuplicateSlot(e, error.getIndex(), aggSeq);
+            if (error.getIndex() < docs.size()) {
+                String aggSeq = docs.get(error.getIndex()).getString("aggSeq");
+                if (events.find(eq("aggSeq", aggSeq)).first() != null) {
+                    throw new DuplicateSlot(e, error.getIndex(), aggSeq);
+                }
             }
             nextIndex.accumulateAndGet(headIndex(), Math::max);
             return null;
@@ -264,7 +285,7 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
         }
         int size = holder.getInteger("batchSize", 1);
         long batch = holder.getLong("batch");
-        if (size == 1 || batches.find(eq("_id", batch)).first() != null) {
+        if (size == 1 || events.find(eq("_id", markerId(batch))).first() != null) {
             return false; // a committed event: a real concurrent modification
         }
         Instant written = parseTimestamp(holder.getString("timestamp"));
@@ -277,20 +298,32 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
         return true;
     }
 
-    /** Records a lower bound of the highest written index, for readers and for nodes starting up. */
+    /**
+     * Records a lower bound of the highest written index, for nodes starting up and for readers
+     * scanning past unwritten ranges. Once per {@value #HEAD_STRIDE} indexes is enough: both probe
+     * forward from it by exact key, and it saves a round trip on nearly every append.
+     */
     private void raiseHead(long index) {
-        counters.updateOne(eq("_id", COUNTER_ID), Updates.max("value", index), new UpdateOptions().upsert(true));
+        long previous = headRaisedTo.getAndAccumulate(index, Math::max);
+        if (index / HEAD_STRIDE != previous / HEAD_STRIDE) {
+            counters.updateOne(eq("_id", COUNTER_ID), Updates.max("value", index), new UpdateOptions().upsert(true));
+        }
     }
 
-    /** The highest global index known to be written (a lower bound that writers keep raising). */
-    public long headIndex() {
+    /** The recorded head: a lower bound of the highest written index, at most a stride behind. */
+    private long recordedHead() {
         Document counter = counters.find(eq("_id", COUNTER_ID)).first();
         return counter == null ? 0 : counter.getLong("value");
     }
 
+    /** The highest global index written, as far as this node can tell (recorded head, probed forward). */
+    public long headIndex() {
+        return Math.max(discoverHead(), headRaisedTo.get());
+    }
+
     /** Where this node starts allocating: past the recorded head and past anything written after it. */
     private long discoverHead() {
-        long head = headIndex();
+        long head = recordedHead();
         while (true) {
             List<Long> ahead = LongStream.rangeClosed(head + 1, head + 100).boxed().toList();
             long max = head;
@@ -517,7 +550,8 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
             return docs;
         }
         Set<Long> complete = new HashSet<>();
-        batches.find(in("_id", pending)).forEach(b -> complete.add(b.getLong("_id")));
+        events.find(in("_id", pending.stream().map(MongoEventStorageEngine::markerId).toList()))
+                .forEach(b -> complete.add(Long.parseLong(b.getString("_id").substring("batch:".length()))));
         List<Document> result = new ArrayList<>(docs.size());
         for (Document d : docs) {
             if (d.getInteger("batchSize", 1) == 1 || complete.contains(d.getLong("batch"))) {

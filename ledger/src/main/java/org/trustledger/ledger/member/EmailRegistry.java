@@ -91,13 +91,22 @@ public class EmailRegistry {
                 d.getDate("claimedAt").toInstant(), d.getBoolean("verified", false)));
     }
 
+    /*
+     * The owner is checked before writing by _id alone: a filter on _id plus another field is a full
+     * scan on the embedded server. Only the member's own aggregate (locked) calls these for it.
+     */
+
     public void markVerified(String email, String memberId) {
-        claims.updateOne(and(eq("_id", email), eq("memberId", memberId)), Updates.set("verified", true));
+        if (find(email).filter(c -> c.memberId().equals(memberId)).isPresent()) {
+            claims.updateOne(eq("_id", email), Updates.set("verified", true));
+        }
     }
 
     /** Gives the address up, if (and only if) this member still holds it. */
     public void release(String email, String memberId) {
-        claims.deleteOne(and(eq("_id", email), eq("memberId", memberId)));
+        if (find(email).filter(c -> c.memberId().equals(memberId)).isPresent()) {
+            claims.deleteOne(eq("_id", email));
+        }
     }
 
     public void rememberNonce(String nonce, String memberId, String email) {

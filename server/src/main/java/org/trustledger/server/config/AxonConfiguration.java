@@ -41,7 +41,7 @@ public class AxonConfiguration {
     static final int SNAPSHOT_EVERY = 50;
 
     @Bean
-    EventStorageEngine eventStorageEngine(MongoDatabase db, Serializer serializer,
+    MongoEventStorageEngine eventStorageEngine(MongoDatabase db, Serializer serializer,
                                           @Qualifier("eventSerializer") Serializer eventSerializer, Clock clock) {
         return MongoEventStorageEngine.builder().database(db).snapshotSerializer(serializer)
                 .eventSerializer(eventSerializer).clock(clock).build();

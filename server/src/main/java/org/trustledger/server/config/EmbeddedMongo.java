@@ -1,6 +1,8 @@
 package org.trustledger.server.config;
 
+import com.mongodb.event.CommandFailedEvent;
 import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandStartedEvent;
 import com.mongodb.event.CommandSucceededEvent;
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
@@ -11,11 +13,14 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.bson.BsonValue;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,14 +31,26 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Crash safety: the H2 backend commits only about once a second in the background, so writes
  * acknowledged just before a {@code kill -9} were lost. A driver command listener commits the store
- * after every successful write command, before the driver hands the acknowledgement to the caller.
+ * after every successful write to a durable collection, before the driver hands the acknowledgement
+ * to the caller.
  * Retention time 0 lets the store reuse space instead of growing by every committed version.
  */
 public final class EmbeddedMongo implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedMongo.class);
     private static final Set<String> WRITE_COMMANDS = Set.of("insert", "update", "delete", "findAndModify",
-            "findandmodify", "createIndexes", "create", "drop", "dropDatabase", "dropIndexes");
+            "findandmodify");
+    private static final Set<String> SCHEMA_COMMANDS = Set.of("createIndexes", "create", "drop", "dropDatabase",
+            "dropIndexes");
+    /**
+     * Collections whose writes are acknowledged to someone and must survive a crash: the ledger's
+     * events, the command side's registries and settings, and the processors' tokens. Everything else
+     * is derived (read models, outbox, snapshots, the head hint) and is made durable by the next commit
+     * anyway: a processor writes its token after its read-model writes, and one MVStore commit persists
+     * every change made before it, so a read model is never behind the token that claims it.
+     */
+    private static final Set<String> DURABLE_COLLECTIONS = Set.of("events", "tracking_tokens", "email_claims",
+            "email_nonces", "ledger_settings");
 
     private final MVStore store;
     private final MongoServer server;
@@ -84,12 +101,38 @@ public final class EmbeddedMongo implements AutoCloseable {
         return file;
     }
 
-    /** Commits the store after every successful write command. */
+    /** Commits the store after every successful write to a durable collection, before it is acknowledged. */
     public CommandListener commitAfterWrite() {
+        Map<Integer, Boolean> needsCommit = new ConcurrentHashMap<>();
         return new CommandListener() {
             @Override
+            public void commandStarted(CommandStartedEvent event) {
+                String name = event.getCommandName();
+                if (SCHEMA_COMMANDS.contains(name)) {
+                    needsCommit.put(event.getRequestId(), true);
+                } else if (WRITE_COMMANDS.contains(name)) {
+                    BsonValue collection = event.getCommand().get(name);
+                    if (collection != null && collection.isString()
+                            && DURABLE_COLLECTIONS.contains(collection.asString().getValue())) {
+                        needsCommit.put(event.getRequestId(), true);
+                    }
+                }
+            }
+
+            @Override
             public void commandSucceeded(CommandSucceededEvent event) {
-                if (store != null && WRITE_COMMANDS.contains(event.getCommandName())) {
+                if (needsCommit.remove(event.getRequestId()) != null && store != null) {
+                    synchronized (store) {
+                        store.commit();
+                    }
+                }
+            }
+
+            @Override
+            public void commandFailed(CommandFailedEvent event) {
+                if (needsCommit.remove(event.getRequestId()) != null && store != null) {
+                    // A failed batch insert may have written part of its documents (then removed
+                    // them); commit either way so the store matches what the writer was told.
                     synchronized (store) {
                         store.commit();
                     }

@@ -93,29 +93,31 @@ public class MemberController {
     @SchemaMapping(typeName = "Member")
     public CompletableFuture<Types.AssuranceConnection> assurancesReceived(MemberView member, @Argument Integer first,
             @Argument String after, DataLoader<String, AssuranceView> assurances) {
-        return connection(member.receivedAssuranceIds(), first, after, assurances);
+        List<String> ids = member.receivedAssuranceIds();
+        Pages.Window window = Pages.window(ids.size(), first, after);
+        return connection(ids.subList(window.from(), window.to()), window, assurances);
     }
 
     @SchemaMapping(typeName = "Member")
     public CompletableFuture<Types.AssuranceConnection> assurancesGiven(MemberView member, @Argument Integer first,
             @Argument String after, DataLoader<String, AssuranceView> assurances) {
-        return connection(member.givenAssuranceIds(), first, after, assurances);
+        Pages.Window window = Pages.window(member.givenCount(), first, after);
+        return connection(readModel.givenAssuranceIds(member.id(), window.from(), window.to()), window, assurances);
     }
 
-    private static CompletableFuture<Types.AssuranceConnection> connection(List<String> ids, Integer first,
-            String after, DataLoader<String, AssuranceView> assurances) {
-        Pages.Slice slice = Pages.slice(ids, first, after);
-        return assurances.loadMany(slice.ids()).thenApply(views -> {
+    private static CompletableFuture<Types.AssuranceConnection> connection(List<String> pageIds, Pages.Window window,
+            DataLoader<String, AssuranceView> assurances) {
+        return assurances.loadMany(pageIds).thenApply(views -> {
             List<Types.AssuranceEdge> edges = new ArrayList<>(views.size());
             for (int i = 0; i < views.size(); i++) {
                 if (views.get(i) != null) {
-                    edges.add(new Types.AssuranceEdge(Pages.cursor(slice.offset() + i), views.get(i)));
+                    edges.add(new Types.AssuranceEdge(Pages.cursor(window.from() + i), views.get(i)));
                 }
             }
             String start = edges.isEmpty() ? null : edges.get(0).cursor();
             String end = edges.isEmpty() ? null : edges.get(edges.size() - 1).cursor();
             return new Types.AssuranceConnection(edges,
-                    new Types.PageInfo(slice.hasNext(), slice.offset() > 0, start, end), ids.size());
+                    new Types.PageInfo(window.hasNext(), window.from() > 0, start, end), window.total());
         });
     }
 

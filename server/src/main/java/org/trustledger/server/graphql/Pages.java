@@ -2,7 +2,6 @@ package org.trustledger.server.graphql;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.List;
 
 /** Relay cursor pagination over an ordered list of ids; cursors are opaque positions. */
 final class Pages {
@@ -14,19 +13,21 @@ final class Pages {
     private Pages() {
     }
 
-    /** The slice of {@code ids} the arguments ask for, and the position of its first element. */
-    record Slice(List<String> ids, int offset, boolean hasNext) {
+    /** The positions [{@code from}, {@code to}) of a list of {@code total} the arguments ask for. */
+    record Window(int from, int to, int total) {
+        boolean hasNext() {
+            return to < total;
+        }
     }
 
-    static Slice slice(List<String> ids, Integer first, String after) {
+    static Window window(int total, Integer first, String after) {
         int size = first == null ? DEFAULT_PAGE : first;
         if (size < 0 || size > MAX_PAGE) {
             throw new ApiException(ErrorCode.BAD_USER_INPUT, "'first' must be between 0 and " + MAX_PAGE + ".");
         }
         int start = after == null ? 0 : decode(after) + 1;
-        int from = Math.min(start, ids.size());
-        int to = Math.min(ids.size(), from + size);
-        return new Slice(ids.subList(from, to), from, to < ids.size());
+        int from = Math.min(start, total);
+        return new Window(from, Math.min(total, from + size), total);
     }
 
     static String cursor(int position) {
