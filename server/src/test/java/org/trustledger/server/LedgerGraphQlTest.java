@@ -159,6 +159,29 @@ class LedgerGraphQlTest {
     }
 
     @Test
+    void a_member_adds_and_verifies_a_second_email() {
+        String first = uniqueEmail();
+        String id = registerAndVerify(first, "1990-12-10");
+        String second = uniqueEmail();
+        graphQl.documentName("addEmail").variable("input", Map.of("memberId", id, "email", second)).execute()
+                .path("addEmail.error").valueIsNull()
+                .path("addEmail.member.id").entity(String.class).isEqualTo(id);
+        String token = graphQl.documentName("devOutbox").variable("to", second).execute()
+                .path("devOutbox[0].token").entity(String.class).get();
+        graphQl.documentName("verifyEmail").variable("token", token).execute()
+                .path("verifyEmail.error").valueIsNull()
+                .path("verifyEmail.member.id").entity(String.class).isEqualTo(id);
+        graphQl.documentName("memberByEmail").variable("email", second).execute()
+                .path("memberByEmail.id").entity(String.class).isEqualTo(id);
+        // An address of another account cannot be added; an unknown member is refused too.
+        graphQl.documentName("addEmail").variable("input", Map.of("memberId", id, "email", FOUNDERS[2])).execute()
+                .path("addEmail.member").valueIsNull()
+                .path("addEmail.error.code").entity(String.class).isEqualTo("EMAIL_ALREADY_REGISTERED");
+        graphQl.documentName("addEmail").variable("input", Map.of("memberId", "nobody", "email", uniqueEmail())).execute()
+                .path("addEmail.error.code").entity(String.class).isEqualTo("MEMBER_NOT_FOUND");
+    }
+
+    @Test
     void a_bad_token_is_refused() {
         graphQl.documentName("verifyEmail").variable("token", "not-a-token").execute()
                 .path("verifyEmail.member").valueIsNull()

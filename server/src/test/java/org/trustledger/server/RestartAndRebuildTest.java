@@ -39,12 +39,12 @@ class RestartAndRebuildTest {
     }
 
     ConfigurableApplicationContext start() {
-        return new SpringApplicationBuilder(TrustLedgerApplication.class).properties(Map.of(
+        return new SpringApplicationBuilder(TrustLedgerApplication.class).run(Args.of(Map.of(
                 "server.port", "0",
                 "trustledger.data-dir", dataDir.toString(),
                 "trustledger.dev-mode", "true",
                 "trustledger.passphrase-hash-cost", "4",
-                "trustledger.genesis.file", "src/test/resources/genesis-test.json")).run();
+                "trustledger.genesis.file", "src/test/resources/genesis-test.json")));
     }
 
     static GraphQlHttp client(ConfigurableApplicationContext ctx) {

@@ -67,7 +67,7 @@ public class AssuranceHandler {
         String assuranceId = cmd.assuranceId();
         AssuranceRecorded recorded = assuree.invoke(m -> m.receiveAssurance(cmd, assuranceId, now));
         assurer.execute(m -> m.noteAssuranceGiven(recorded));
-        return AssuranceOutcome.recorded(assuranceId);
+        return AssuranceOutcome.recorded(assuranceId, recorded.assureeId());
     }
 
     private Aggregate<Member> loadOrNull(String id) {

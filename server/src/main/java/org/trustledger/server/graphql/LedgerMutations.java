@@ -81,10 +81,10 @@ public class LedgerMutations {
             return new Types.RecordAssurancePayload(null,
                     new Types.Refusal(outcome.refusalCode().name(), outcome.refusalMessage()));
         }
+        // Both parties' documents show the assurance (its own document is written with the assuree's).
+        sync.awaitMember(outcome.assureeId());
         sync.awaitMember(input.assurerId());
-        var assurance = readModel.assurance(outcome.assuranceId()).orElseThrow();
-        sync.awaitMember(assurance.assureeId());
-        return new Types.RecordAssurancePayload(assurance, null);
+        return new Types.RecordAssurancePayload(readModel.assurance(outcome.assuranceId()).orElseThrow(), null);
     }
 
     private Types.MemberPayload memberPayload(Runnable send, String memberId) {

@@ -27,6 +27,7 @@ import org.trustledger.ledger.api.RecogniseFoundingAssurerCommand;
 import org.trustledger.ledger.api.RecordAssuranceCommand;
 import org.trustledger.ledger.eventstore.MongoEventStorageEngine;
 import org.trustledger.query.MemberReadModel;
+import org.trustledger.server.Args;
 import org.trustledger.server.TrustLedgerApplication;
 
 /**
@@ -59,11 +60,10 @@ class LedgerScaleBenchmark {
         TrustLedgerApplication.quietAxon();
         Path dataDir = Files.createTempDirectory("trust-ledger-bench");
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(TrustLedgerApplication.class)
-                .properties(Map.of("server.port", "0", "trustledger.data-dir", dataDir.toString(),
+                .run(Args.of(Map.of("server.port", "0", "trustledger.data-dir", dataDir.toString(),
                         "trustledger.embedded.storage", storage, "trustledger.passphrase-hash-cost", "4",
                         "trustledger.genesis.file", "src/test/resources/genesis-test.json",
-                        "logging.level.root", "WARN"))
-                .run()) {
+                        "logging.level.root", "WARN")))) {
             growTo(app, small / 2);
             measure(app); // warm-up round: JIT, caches and snapshots; its figures are discarded
             growTo(app, small);

@@ -1,0 +1,78 @@
+package org.trustledger.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.trustledger.server.config.EmbeddedMongo;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Two application instances on one MongoDB (the second configured with the first's URI, as nodes of
+ * a deployment are): writes through both at once lose nothing and every member is usable from either.
+ */
+class TwoInstancesTest {
+
+    @BeforeAll
+    static void quiet() {
+        TrustLedgerApplication.quietAxon();
+    }
+
+    static ConfigurableApplicationContext start(Map<String, Object> extra) {
+        Map<String, Object> props = new java.util.HashMap<>(Map.of("server.port", "0",
+                "trustledger.dev-mode", "true", "trustledger.passphrase-hash-cost", "4",
+                "trustledger.embedded.storage", "memory"));
+        props.putAll(extra);
+        return new SpringApplicationBuilder(TrustLedgerApplication.class).run(Args.of(props));
+    }
+
+    @Test
+    void concurrent_registrations_through_two_instances_are_all_recorded() throws Exception {
+        try (ConfigurableApplicationContext first = start(Map.of())) {
+            String uri = first.getBean(EmbeddedMongo.class).connectionString("trustledger");
+            try (ConfigurableApplicationContext second = start(Map.of("spring.mongodb.uri", uri))) {
+                List<GraphQlHttp> nodes = List.of(client(first), client(second));
+                ExecutorService pool = Executors.newFixedThreadPool(4);
+                List<Future<String>> registrations = new ArrayList<>();
+                for (int i = 0; i < 40; i++) {
+                    GraphQlHttp node = nodes.get(i % 2);
+                    String email = "node" + (i % 2) + "-member" + i + "@example.org";
+                    registrations.add(pool.submit(() -> {
+                        JsonNode out = node.data(GraphQlHttp.REGISTER, Map.of("input", GraphQlHttp.registration(email, "1990-01-01")))
+                                .get("registerMember");
+                        assertThat(out.get("error").isNull()).as(out.toString()).isTrue();
+                        return email;
+                    }));
+                }
+                List<String> emails = new ArrayList<>();
+                for (Future<String> f : registrations) {
+                    emails.add(f.get(120, TimeUnit.SECONDS));
+                }
+                pool.shutdown();
+                // Every member can be verified through the other node than the one it registered on.
+                for (int i = 0; i < emails.size(); i++) {
+                    GraphQlHttp other = nodes.get((i + 1) % 2);
+                    String token = other.data(GraphQlHttp.OUTBOX, Map.of("to", emails.get(i))).get("devOutbox").get(0)
+                            .get("token").asString();
+                    JsonNode verified = other.data(GraphQlHttp.VERIFY, Map.of("token", token)).get("verifyEmail");
+                    assertThat(verified.get("error").isNull()).as(emails.get(i) + ": " + verified).isTrue();
+                }
+                assertThat(emails).hasSize(40).doesNotHaveDuplicates();
+            }
+        }
+    }
+
+    static GraphQlHttp client(ConfigurableApplicationContext ctx) {
+        return new GraphQlHttp(((WebServerApplicationContext) ctx).getWebServer().getPort());
+    }
+}
