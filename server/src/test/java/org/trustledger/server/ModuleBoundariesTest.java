@@ -23,7 +23,9 @@ class ModuleBoundariesTest {
 
     @BeforeAll
     static void importClasses() {
+        // Production classes only: neither test-classes directories nor the ledger's shared test jar.
         classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(location -> !location.contains("-tests.jar"))
                 .importPackages("org.trustledger");
     }
 
