@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.Locale;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.EventHandler;
@@ -21,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trustledger.ledger.api.EmailVerificationRequested;
 import org.trustledger.ledger.member.EmailTokens;
+import org.trustledger.ledger.rules.Emails;
 
 /**
  * The outbox: every mail the ledger owes someone, written once per event (keyed by the event's id)
@@ -59,9 +59,8 @@ public class MailOutbox {
 
     /** Mails to one address, oldest first. A support and development view (the outbox is small). */
     public List<Mail> mailsTo(String to) {
-        String normal = to == null ? "" : to.trim().toLowerCase(Locale.ROOT);
         List<Mail> mails = new ArrayList<>();
-        outbox.find(eq("to", normal)).sort(Sorts.ascending("sentAt")).forEach(d -> mails.add(new Mail(
+        outbox.find(eq("to", Emails.normalise(to))).sort(Sorts.ascending("sentAt")).forEach(d -> mails.add(new Mail(
                 d.getString("_id"), d.getString("to"), d.getString("subject"), d.getString("body"),
                 d.getString("token"), d.getDate("sentAt").toInstant())));
         return mails;

@@ -12,13 +12,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.bson.Document;
 import org.trustledger.ledger.eventstore.MongoCollections;
 import org.trustledger.ledger.api.AssuranceKind;
 import org.trustledger.ledger.api.PersonName;
+import org.trustledger.ledger.rules.Emails;
 import org.trustledger.ledger.rules.PointsRules;
 
 /**
@@ -56,8 +56,7 @@ public class MemberReadModel {
 
     /** The member holding this (verified or pending) address. */
     public Optional<MemberView> memberByEmail(String email) {
-        String normal = email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
-        Document owner = emails.find(eq("_id", normal)).first();
+        Document owner = emails.find(eq("_id", Emails.normalise(email))).first();
         return owner == null ? Optional.empty() : member(owner.getString("memberId"));
     }
 

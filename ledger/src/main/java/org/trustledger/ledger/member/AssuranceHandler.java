@@ -8,6 +8,7 @@ import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.modelling.command.Aggregate;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.Repository;
+import org.trustledger.ledger.rules.Emails;
 import org.trustledger.ledger.api.AssuranceOutcome;
 import org.trustledger.ledger.api.AssuranceRecorded;
 import org.trustledger.ledger.api.LedgerRefusal;

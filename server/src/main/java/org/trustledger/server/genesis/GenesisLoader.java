@@ -13,11 +13,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.stereotype.Component;
+import org.trustledger.ledger.rules.Emails;
 import org.trustledger.ledger.api.LedgerRefusal;
 import org.trustledger.ledger.api.PersonName;
 import org.trustledger.ledger.api.RecogniseFoundingAssurerCommand;
 import org.trustledger.ledger.member.EmailRegistry;
-import org.trustledger.ledger.member.Emails;
+
 import org.trustledger.server.config.TrustLedgerProperties;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationFeature;

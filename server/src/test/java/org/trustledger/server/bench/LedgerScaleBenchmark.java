@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.EventProcessor;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
@@ -124,34 +126,33 @@ class LedgerScaleBenchmark {
                         readModel.memberByEmail(FOUNDERS[2]).orElseThrow().id())
                 : List.of();
         round++;
-        // Assurees (verified members) made outside the measurement.
-        int assurees = 200;
-        List<String> emails = new ArrayList<>();
-        for (int i = 0; i < assurees; i++) {
-            String email = "assuree" + round + "-" + i + "@bench.example";
-            commands.sendAndWait(new RecogniseFoundingAssurerCommand(UUID.randomUUID().toString(),
-                    new PersonName("Assu", null, "Ree", null), LocalDate.of(1990, 1, 1), email, "bench passphrase", "bench"));
-            emails.add(email);
-        }
         // 1. Command throughput: face-to-face assurances (two aggregates loaded, two events appended).
-        for (int warm = 0; warm < 20; warm++) {
-            send(commands, founderIds.get(0), emails.get(warm));
-        }
-        long start = System.nanoTime();
-        int sent = 0;
-        for (int f = 1; f < 3; f++) {
-            for (String email : emails) {
-                send(commands, founderIds.get(f), email);
-                sent++;
+        // Measured with the processors paused, so that the write path is measured alone and not the
+        // share of two cores the projections happen to leave it; median of three rounds.
+        List<Double> rounds = new ArrayList<>();
+        for (int r = 0; r < 3; r++) {
+            List<String> emails = assurees(commands, 150);
+            EventProcessingConfiguration processing = app.getBean(EventProcessingConfiguration.class);
+            processing.eventProcessors().values().forEach(EventProcessor::shutDown);
+            long start = System.nanoTime();
+            int sent = 0;
+            for (String founder : founderIds) {
+                for (String email : emails) {
+                    send(commands, founder, email);
+                    sent++;
+                }
             }
+            rounds.add(sent / seconds(start));
+            processing.eventProcessors().values().forEach(EventProcessor::start);
+            awaitProjection(app);
         }
-        double commandsPerSecond = sent / seconds(start);
-        awaitProjection(app);
+        rounds.sort(Double::compare);
+        double commandsPerSecond = rounds.get(1);
 
         // 2. Catch-up polling: read the last 5,000 events as a processor behind by that much would.
         long head = engine.headIndex();
         TrackingToken from = GapAwareTrackingToken.newInstance(head - 5000, List.of());
-        start = System.nanoTime();
+        long start = System.nanoTime();
         long read = engine.readEvents(from, false).count();
         double catchUp = read / seconds(start);
 
@@ -179,6 +180,18 @@ class LedgerScaleBenchmark {
         }
         double founderLoadMs = millis(start) / 200;
         return new Figures(engine.headIndex(), commandsPerSecond, catchUp, emptyPollMs, lookupMs, founderLoadMs);
+    }
+
+    /** Verified members to assure, made outside the measurement (genesis-style: verified at once). */
+    private List<String> assurees(CommandGateway commands, int count) {
+        List<String> emails = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String email = "assuree" + (round++) + "@bench.example";
+            commands.sendAndWait(new RecogniseFoundingAssurerCommand(UUID.randomUUID().toString(),
+                    new PersonName("Assu", null, "Ree", null), LocalDate.of(1990, 1, 1), email, "bench passphrase", "bench"));
+            emails.add(email);
+        }
+        return emails;
     }
 
     private static void send(CommandGateway commands, String assurer, String email) {

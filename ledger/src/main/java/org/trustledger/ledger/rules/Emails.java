@@ -1,9 +1,9 @@
-package org.trustledger.ledger.member;
+package org.trustledger.ledger.rules;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** Email address syntax and the one normal form used for uniqueness and lookups. */
+/** Email address syntax and the one normal form used for uniqueness (DOMAIN.md section 1) and lookups. */
 public final class Emails {
 
     /** RFC 5321 limits a path to 256 octets, so an address to 254. */
