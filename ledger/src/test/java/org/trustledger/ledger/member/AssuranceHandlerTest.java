@@ -60,8 +60,7 @@ class AssuranceHandlerTest {
 
     String registerVerified(String email, LocalDate dob) {
         String id = UUID.randomUUID().toString();
-        List<SecurityQuestionAnswer> qs = List.of(new SecurityQuestionAnswer("a", "1"), new SecurityQuestionAnswer("b", "2"),
-                new SecurityQuestionAnswer("c", "3"), new SecurityQuestionAnswer("d", "4"), new SecurityQuestionAnswer("e", "5"));
+        List<SecurityQuestionAnswer> qs = MemberAggregateTest.fiveQuestions();
         ledger.commands().sendAndWait(new RegisterMemberCommand(id, new PersonName("Some", null, "One", null), dob,
                 email, "a good passphrase", qs));
         verify(id, email);
@@ -198,8 +197,7 @@ class AssuranceHandlerTest {
     @Test
     void the_assuree_must_have_verified_the_account() {
         LocalDate dob = LocalDate.of(1991, 1, 1);
-        List<SecurityQuestionAnswer> qs = List.of(new SecurityQuestionAnswer("a", "1"), new SecurityQuestionAnswer("b", "2"),
-                new SecurityQuestionAnswer("c", "3"), new SecurityQuestionAnswer("d", "4"), new SecurityQuestionAnswer("e", "5"));
+        List<SecurityQuestionAnswer> qs = MemberAggregateTest.fiveQuestions();
         ledger.commands().sendAndWait(new RegisterMemberCommand("u-1", new PersonName("U", null, "V", null), dob,
                 "unverified@example.org", "a good passphrase", qs));
         assertThat(send(assurance(founders.get(0), "unverified@example.org", dob, 10)).refusalCode())
@@ -248,8 +246,7 @@ class AssuranceHandlerTest {
     @Test
     void email_tokens_verify_once_and_forged_or_expired_tokens_are_refused() {
         LocalDate dob = LocalDate.of(1991, 1, 1);
-        List<SecurityQuestionAnswer> qs = List.of(new SecurityQuestionAnswer("a", "1"), new SecurityQuestionAnswer("b", "2"),
-                new SecurityQuestionAnswer("c", "3"), new SecurityQuestionAnswer("d", "4"), new SecurityQuestionAnswer("e", "5"));
+        List<SecurityQuestionAnswer> qs = MemberAggregateTest.fiveQuestions();
         ledger.commands().sendAndWait(new RegisterMemberCommand("t-1", new PersonName("T", null, "V", null), dob,
                 "t@example.org", "a good passphrase", qs));
         String nonce = new EmailVerificationRequestedFinder().nonce("t-1", "t@example.org");
@@ -270,8 +267,7 @@ class AssuranceHandlerTest {
     @Test
     void a_token_verifies_within_48_hours_and_only_once() {
         LocalDate dob = LocalDate.of(1991, 1, 1);
-        List<SecurityQuestionAnswer> qs = List.of(new SecurityQuestionAnswer("a", "1"), new SecurityQuestionAnswer("b", "2"),
-                new SecurityQuestionAnswer("c", "3"), new SecurityQuestionAnswer("d", "4"), new SecurityQuestionAnswer("e", "5"));
+        List<SecurityQuestionAnswer> qs = MemberAggregateTest.fiveQuestions();
         ledger.commands().sendAndWait(new RegisterMemberCommand("t-2", new PersonName("T", null, "V", null), dob,
                 "t2@example.org", "a good passphrase", qs));
         String token = ledger.tokens.token("t-2", "t2@example.org",
