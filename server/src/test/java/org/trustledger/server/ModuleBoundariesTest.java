@@ -81,7 +81,7 @@ class ModuleBoundariesTest {
     @Test
     void events_and_commands_are_records() {
         classes().that().resideInAPackage("org.trustledger.ledger.api..")
-                .and().haveSimpleNameNotEndingWith("Refusal").and().areNotEnums()
+                .and().haveSimpleNameNotEndingWith("Refusal").and().areNotEnums().and().areNotInterfaces()
                 .and().doNotHaveSimpleName("package-info")
                 .should().beRecords()
                 .check(classes);

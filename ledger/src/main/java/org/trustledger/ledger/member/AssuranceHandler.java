@@ -9,6 +9,7 @@ import org.axonframework.modelling.command.Aggregate;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.Repository;
 import org.trustledger.ledger.rules.Emails;
+import org.trustledger.ledger.api.AssuranceKind;
 import org.trustledger.ledger.api.AssuranceOutcome;
 import org.trustledger.ledger.api.AssuranceRecorded;
 import org.trustledger.ledger.api.LedgerRefusal;
@@ -28,11 +29,14 @@ public class AssuranceHandler {
 
     private final Repository<Member> members;
     private final EmailRegistry registry;
+    private final AssuranceRegistry assurances;
     private final Clock clock;
 
-    public AssuranceHandler(Repository<Member> members, EmailRegistry registry, Clock clock) {
+    public AssuranceHandler(Repository<Member> members, EmailRegistry registry, AssuranceRegistry assurances,
+                            Clock clock) {
         this.members = members;
         this.registry = registry;
+        this.assurances = assurances;
         this.clock = clock;
     }
 
@@ -66,6 +70,8 @@ public class AssuranceHandler {
             return AssuranceOutcome.refused(refusal);
         }
         String assuranceId = cmd.assuranceId();
+        assurances.record(new AssuranceRegistry.Parties(assuranceId, assureeId.get(), cmd.assurerId(),
+                AssuranceKind.FACE_TO_FACE));
         AssuranceRecorded recorded = assuree.invoke(m -> m.receiveAssurance(cmd, assuranceId, now));
         assurer.execute(m -> m.noteAssuranceGiven(recorded));
         return AssuranceOutcome.recorded(assuranceId, recorded.assureeId());

@@ -20,6 +20,19 @@ import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 import org.trustledger.ledger.rules.Emails;
+import org.trustledger.ledger.api.AccountDeleted;
+import org.trustledger.ledger.api.AccountLocked;
+import org.trustledger.ledger.api.AssuranceVoided;
+import org.trustledger.ledger.api.AssurerBlockChanged;
+import org.trustledger.ledger.api.CertificateRevocationOrdered;
+import org.trustledger.ledger.api.DateOfBirthChanged;
+import org.trustledger.ledger.api.NameChanged;
+import org.trustledger.ledger.api.ParentalConsentRecorded;
+import org.trustledger.ledger.api.PointsAdjusted;
+import org.trustledger.ledger.api.Role;
+import org.trustledger.ledger.api.RoleAppointed;
+import org.trustledger.ledger.api.RoleWithdrawn;
+import org.trustledger.ledger.rules.Standing;
 import org.trustledger.ledger.api.AddEmailCommand;
 import org.trustledger.ledger.api.AssuranceGiven;
 import org.trustledger.ledger.api.AssuranceKind;
@@ -74,13 +87,18 @@ public class Member {
     private boolean blockedAsAssurer;
     private boolean parentalConsent;
     private boolean codeSigningEnabled;
+    private boolean deleted;
     private int grantedAssurancePoints;
     private int grantedExperiencePoints;
+    private Set<Role> roles = new HashSet<>();
     private Map<String, Pending> pendingEmails = new HashMap<>();
     private Set<String> verifiedEmails = new HashSet<>();
     private Map<String, Received> received = new LinkedHashMap<>();
     private Map<String, String> activeAssuranceByAssurer = new HashMap<>();
     private Set<String> faceToFaceGiven = new HashSet<>();
+    private Set<String> givenOther = new HashSet<>();
+    private Set<String> voidedGiven = new HashSet<>();
+    private boolean passphraseCleared;
 
     /** An email address waiting for its token. */
     record Pending(String nonce, Instant expiresAt) {
@@ -123,6 +141,9 @@ public class Member {
         registry.markVerified(email, cmd.memberId());
         apply(new FoundingAssurerRecognised(cmd.memberId(), PointsRules.MAX_ASSURANCE_POINTS,
                 PointsRules.MAX_EXPERIENCE_POINTS, true, cmd.source(), now));
+        for (Role role : cmd.roles() == null ? List.<Role>of() : cmd.roles()) {
+            apply(new RoleAppointed(cmd.memberId(), role, "genesis", "founding member (" + cmd.source() + ")", now));
+        }
     }
 
     @CommandHandler
@@ -201,8 +222,9 @@ public class Member {
 
     /** Why this member may not act as assurer now, or null. */
     LedgerRefusal refusalAsAssurer(LocalDate today) {
-        if (accountExpired || locked) {
-            return new LedgerRefusal(RefusalCode.ASSURER_ACCOUNT_UNUSABLE, "The assurer's account is expired or locked.");
+        if (accountExpired || locked || deleted) {
+            return new LedgerRefusal(RefusalCode.ASSURER_ACCOUNT_UNUSABLE,
+                    "The assurer's account is expired, locked or deleted.");
         }
         PointsRules.AssurerGap gap = PointsRules.assurerGap(facts(), today);
         if (gap == null) {
@@ -223,7 +245,7 @@ public class Member {
 
     /** Why this member may not receive an assurance from the assurer now, or null. */
     LedgerRefusal refusalAsAssuree(String assurerId, String email, LocalDate claimedDateOfBirth) {
-        if (accountExpired || !email.equals(primaryEmail) || !dateOfBirth.equals(claimedDateOfBirth)) {
+        if (accountExpired || deleted || !email.equals(primaryEmail) || !claimedDateOfBirth.equals(dateOfBirth)) {
             return notFound();
         }
         if (!verifiedEmails.contains(primaryEmail)) {
@@ -266,6 +288,98 @@ public class Member {
 
     void recordRefusal(LedgerRefusal refusal, Instant now) {
         apply(new AssuranceRefused(memberId, refusal.code(), refusal.getMessage(), now));
+    }
+
+    // ---- roles and consent: decided by RoleHandler, which also holds the authorising member ----------
+
+    public boolean hasRole(Role role) {
+        return roles.contains(role) && !locked && !deleted;
+    }
+
+    public boolean isAssurerOn(LocalDate day) {
+        return refusalAsAssurer(day) == null;
+    }
+
+    public Standing standingOn(LocalDate day) {
+        return PointsRules.standing(facts(), day);
+    }
+
+    public void appointRole(Role role, String by, String reason, Instant now) {
+        if (roles.contains(role)) {
+            throw new LedgerRefusal(RefusalCode.ROLE_ALREADY_HELD, "The member already holds the role " + role + ".");
+        }
+        apply(new RoleAppointed(memberId, role, by, reason, now));
+    }
+
+    public void withdrawRole(Role role, String by, String reason, Instant now) {
+        if (!roles.contains(role)) {
+            throw new LedgerRefusal(RefusalCode.ROLE_NOT_HELD, "The member does not hold the role " + role + ".");
+        }
+        apply(new RoleWithdrawn(memberId, role, by, reason, now));
+    }
+
+    public void recordParentalConsent(String guardianName, String by, Instant now) {
+        if (PointsRules.age(dateOfBirth, LocalDate.ofInstant(now, java.time.ZoneOffset.UTC)) >= PointsRules.ADULT_AGE) {
+            throw new LedgerRefusal(RefusalCode.PARENTAL_CONSENT_NOT_NEEDED, "The member is 18 or older.");
+        }
+        apply(new ParentalConsentRecorded(memberId, guardianName, by, now));
+    }
+
+    // ---- ruling effects: decided by ArbitrationHandler, which holds the case --------------------
+
+    /** Whether the assurance is active (received or given) in this member's history. */
+    public boolean hasActiveAssurance(String assuranceId) {
+        Received r = received.get(assuranceId);
+        return (r != null && !r.voided()) || faceToFaceGiven.contains(assuranceId) || givenOther.contains(assuranceId);
+    }
+
+    public boolean hasAssurance(String assuranceId) {
+        return received.containsKey(assuranceId) || faceToFaceGiven.contains(assuranceId)
+                || givenOther.contains(assuranceId) || voidedGiven.contains(assuranceId);
+    }
+
+    public void voidAssurance(AssuranceVoided ruling) {
+        apply(ruling);
+    }
+
+    public void adjustPoints(String caseId, int apDelta, int epDelta, String reason, Instant now) {
+        apply(new PointsAdjusted(caseId, memberId, apDelta, epDelta, reason, now));
+    }
+
+    public void changeBlock(String caseId, boolean blocked, String reason, Instant now) {
+        apply(new AssurerBlockChanged(caseId, memberId, blocked, reason, now));
+    }
+
+    public void lock(String caseId, String reason, Instant now) {
+        apply(new AccountLocked(caseId, memberId, reason, now));
+    }
+
+    public void changeName(String caseId, PersonName newName, String reason, Instant now) {
+        apply(new NameChanged(caseId, memberId, checkName(newName), reason, now));
+    }
+
+    public void changeDateOfBirth(String caseId, LocalDate dob, String reason, Clock clock) {
+        apply(new DateOfBirthChanged(caseId, memberId, checkDateOfBirth(dob, clock), reason, clock.instant()));
+    }
+
+    /** Anonymises the account and frees its addresses; returns them. */
+    public List<String> delete(String caseId, EmailRegistry registry, Instant now) {
+        List<String> emails = new ArrayList<>(verifiedEmails);
+        emails.addAll(pendingEmails.keySet());
+        if (!emails.contains(primaryEmail)) {
+            emails.add(primaryEmail);
+        }
+        apply(new AccountDeleted(caseId, memberId, List.copyOf(emails), now));
+        emails.forEach(e -> registry.release(e, memberId));
+        return emails;
+    }
+
+    public void orderRevocation(String caseId, List<String> serials, String reason, Instant now) {
+        apply(new CertificateRevocationOrdered(caseId, memberId, List.copyOf(serials), reason, now));
+    }
+
+    public boolean isDeleted() {
+        return deleted;
     }
 
     // ---- event sourcing handlers: assignment only -------------------------------------------------
@@ -319,12 +433,90 @@ public class Member {
     void on(AssuranceGiven e) {
         if (e.kind() == AssuranceKind.FACE_TO_FACE) {
             faceToFaceGiven.add(e.assuranceId());
+        } else {
+            givenOther.add(e.assuranceId());
         }
+    }
+
+    @EventSourcingHandler
+    void on(RoleAppointed e) {
+        roles.add(e.role());
+    }
+
+    @EventSourcingHandler
+    void on(RoleWithdrawn e) {
+        roles.remove(e.role());
+    }
+
+    @EventSourcingHandler
+    void on(ParentalConsentRecorded e) {
+        parentalConsent = true;
+    }
+
+    /** The same event stands in both parties' streams; each side applies its half. */
+    @EventSourcingHandler
+    void on(AssuranceVoided e) {
+        if (memberId.equals(e.assureeId())) {
+            Received r = received.get(e.assuranceId());
+            if (r != null) {
+                received.put(e.assuranceId(), new Received(r.assurerId(), r.kind(), r.points(), true));
+            }
+            activeAssuranceByAssurer.remove(e.assurerId(), e.assuranceId());
+        }
+        if (memberId.equals(e.assurerId())) {
+            if (faceToFaceGiven.remove(e.assuranceId()) | givenOther.remove(e.assuranceId())) {
+                voidedGiven.add(e.assuranceId());
+            }
+        }
+    }
+
+    @EventSourcingHandler
+    void on(PointsAdjusted e) {
+        grantedAssurancePoints += e.assurancePointsDelta();
+        grantedExperiencePoints += e.experiencePointsDelta();
+    }
+
+    @EventSourcingHandler
+    void on(AssurerBlockChanged e) {
+        blockedAsAssurer = e.blocked();
+    }
+
+    @EventSourcingHandler
+    void on(AccountLocked e) {
+        locked = true;
+    }
+
+    @EventSourcingHandler
+    void on(NameChanged e) {
+        name = e.name();
+    }
+
+    @EventSourcingHandler
+    void on(DateOfBirthChanged e) {
+        dateOfBirth = e.dateOfBirth();
+    }
+
+    @EventSourcingHandler
+    void on(AccountDeleted e) {
+        deleted = true;
+        locked = true;
+        name = new PersonName(e.caseId(), null, e.caseId(), null);
+        dateOfBirth = null;
+        passphraseCleared = true;
+        verifiedEmails.clear();
+        pendingEmails.clear();
+        primaryEmail = e.caseId();
     }
 
     // ---- checks --------------------------------------------------------------------------------
 
     private void requireUsable() {
+        if (deleted) {
+            throw new LedgerRefusal(RefusalCode.ACCOUNT_DELETED, "This account was deleted by an arbitration ruling.");
+        }
+        if (locked) {
+            throw new LedgerRefusal(RefusalCode.ACCOUNT_LOCKED, "This account is locked by an arbitration ruling.");
+        }
         if (accountExpired) {
             throw new LedgerRefusal(RefusalCode.ACCOUNT_EXPIRED,
                     "This account expired because its email address was not verified within 48 hours.");
@@ -421,7 +613,7 @@ public class Member {
 
     // ---- read access for handlers in this package ----------------------------------------------
 
-    String memberId() {
+    public String memberId() {
         return memberId;
     }
 

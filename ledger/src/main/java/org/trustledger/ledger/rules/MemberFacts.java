@@ -8,8 +8,8 @@ import java.util.List;
  *
  * @param dateOfBirth            the member's date of birth
  * @param countedAwards          points of every non-voided assurance received (TTP ones included)
- * @param grantedAssurancePoints AP granted outside assurances (only genesis does this)
- * @param grantedExperiencePoints EP granted outside assurances (only genesis does this)
+ * @param grantedAssurancePoints AP granted outside assurances: genesis, plus arbitration adjustments (may be negative)
+ * @param grantedExperiencePoints EP granted outside assurances: genesis, plus arbitration adjustments
  * @param faceToFaceAssurancesGiven non-voided face-to-face assurances this member gave as an Assurer
  * @param challengePassed        the Assurer Challenge was passed
  * @param blockedAsAssurer       an arbitration ruling blocks the member as assurer

@@ -26,18 +26,21 @@ public final class PointsRules {
     private PointsRules() {
     }
 
-    /** Age in whole years on the given day. */
+    /** Age in whole years on the given day; 0 when the date of birth was cleared (a deleted account). */
     public static int age(LocalDate dateOfBirth, LocalDate on) {
-        return Math.max(0, Period.between(dateOfBirth, on).getYears());
+        return dateOfBirth == null ? 0 : Math.max(0, Period.between(dateOfBirth, on).getYears());
     }
 
-    /** AP = min(100, sum of the points of every non-voided assurance, plus any genesis grant). */
+    /**
+     * AP = the points of every non-voided assurance plus grants (genesis, arbitration adjustments),
+     * within 0..100.
+     */
     public static int assurancePoints(Collection<Integer> countedAwards, int granted) {
         long sum = granted;
         for (int p : countedAwards) {
             sum += p;
         }
-        return (int) Math.min(MAX_ASSURANCE_POINTS, sum);
+        return (int) Math.max(0, Math.min(MAX_ASSURANCE_POINTS, sum));
     }
 
     /** What a new award adds to the assuree's AP, given their AP before it: the record keeps both. */
@@ -55,7 +58,7 @@ public final class PointsRules {
         }
         int cap = age < ADULT_AGE ? JUNIOR_MAX_EXPERIENCE_POINTS : MAX_EXPERIENCE_POINTS;
         long earned = (long) granted + (long) EXPERIENCE_POINTS_PER_ASSURANCE * assurancesGiven;
-        return (int) Math.min(cap, earned);
+        return (int) Math.max(0, Math.min(cap, earned));
     }
 
     /** The most an Assurer may award, by EP (10 per step of 10 EP from 10 to 35); a Junior Assurer 10. */

@@ -47,7 +47,7 @@ class AssuranceHandlerTest {
             String id = "founder-" + n;
             ledger.commands().sendAndWait(new RecogniseFoundingAssurerCommand(id,
                     new PersonName(n, null, "Founder", null), LocalDate.of(1970, 1, 1), n + "@example.org",
-                    "founder passphrase", "test"));
+                    "founder passphrase", "test", List.of()));
             founders.add(id);
         }
     }

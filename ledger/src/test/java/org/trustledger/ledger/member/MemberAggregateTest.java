@@ -37,7 +37,7 @@ import org.trustledger.ledger.api.SecurityQuestionAnswer;
 import org.trustledger.ledger.testing.TestMongo;
 
 /** Given/when/then for every command path of the Member aggregate. */
-class MemberAggregateTest {
+public class MemberAggregateTest {
 
     static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
     static final String ID = "m-1";
@@ -65,7 +65,7 @@ class MemberAggregateTest {
         mongo.close();
     }
 
-    static List<SecurityQuestionAnswer> fiveQuestions() {
+    public static List<SecurityQuestionAnswer> fiveQuestions() {
         List<SecurityQuestionAnswer> qs = new ArrayList<>();
         for (int i = 1; i <= 5; i++) {
             qs.add(new SecurityQuestionAnswer("Question " + i + "?", "Answer " + i));
@@ -186,7 +186,7 @@ class MemberAggregateTest {
     @Test
     void a_founding_assurer_is_recorded_verified_with_an_explicit_genesis_event() {
         fixture.givenNoPriorActivity()
-                .when(new RecogniseFoundingAssurerCommand(ID, NAME, DOB, "ada@example.org", "1234567890", "genesis.json"))
+                .when(new RecogniseFoundingAssurerCommand(ID, NAME, DOB, "ada@example.org", "1234567890", "genesis.json", List.of()))
                 .expectEventsMatching(events(payloads -> {
                     assertThat(payloads).hasSize(3);
                     assertThat(payloads.get(0)).isInstanceOf(MemberRegistered.class);

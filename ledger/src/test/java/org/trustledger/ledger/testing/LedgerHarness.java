@@ -13,7 +13,16 @@ import org.axonframework.config.DefaultConfigurer;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.serialization.jackson3.Jackson3Serializer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.trustledger.ledger.arbitration.ArbitrationCase;
+import org.trustledger.ledger.arbitration.ArbitrationHandler;
+import org.trustledger.ledger.arbitration.CaseNumbers;
+import org.trustledger.ledger.arbitration.CertificateCheck;
 import org.trustledger.ledger.eventstore.MongoEventStorageEngine;
+import org.trustledger.ledger.member.AssuranceRegistry;
+import org.trustledger.ledger.roles.RoleHandler;
 import org.trustledger.ledger.member.AssuranceHandler;
 import org.trustledger.ledger.member.EmailRegistry;
 import org.trustledger.ledger.member.EmailTokens;
@@ -31,12 +40,16 @@ public final class LedgerHarness implements AutoCloseable {
     public final EmailRegistry registry;
     public final EmailTokens tokens;
     public final MutableClock clock;
+    public final AssuranceRegistry assurances;
+    /** What the issuance side would report per member (it has no certificates in these tests unless set). */
+    public final Map<String, List<CertificateCheck.CertificateStatus>> certificates = new ConcurrentHashMap<>();
     public final Configuration config;
 
     public LedgerHarness(MongoDatabase db, int snapshotEvery) {
         this.db = db;
         this.registry = new EmailRegistry(db);
         this.tokens = new EmailTokens(db, new SecureRandom());
+        this.assurances = new AssuranceRegistry(db);
         this.clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
         SecretHasher hasher = new SecretHasher(4);
         AggregateConfigurer<Member> member = AggregateConfigurer.defaultConfiguration(Member.class)
@@ -50,7 +63,12 @@ public final class LedgerHarness implements AutoCloseable {
                 .registerComponent(EmailTokens.class, c -> tokens)
                 .registerComponent(SecretHasher.class, c -> hasher)
                 .registerComponent(Clock.class, c -> clock)
-                .registerCommandHandler(c -> new AssuranceHandler(c.repository(Member.class), registry, clock))
+                .configureAggregate(ArbitrationCase.class)
+                .registerCommandHandler(c -> new AssuranceHandler(c.repository(Member.class), registry, assurances, clock))
+                .registerCommandHandler(c -> new RoleHandler(c.repository(Member.class), clock))
+                .registerCommandHandler(c -> new ArbitrationHandler(c.repository(ArbitrationCase.class),
+                        c.repository(Member.class), new CaseNumbers(db), assurances, registry,
+                        memberId -> certificates.getOrDefault(memberId, List.of()), clock))
                 .registerCommandHandler(c -> new EmailVerificationHandler(c.repository(Member.class), registry, tokens, clock))
                 .buildConfiguration();
         config.start();

@@ -25,7 +25,6 @@ import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.FilterType;
 import org.axonframework.spring.stereotype.Aggregate;
-import org.trustledger.ledger.member.Member;
 import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 import org.trustledger.ledger.eventstore.MongoEventStorageEngine;
 import org.trustledger.ledger.eventstore.MongoTokenStore;
@@ -36,7 +35,7 @@ import org.trustledger.ledger.eventstore.MongoTokenStore;
  * aggregate cache and snapshots every {@value #SNAPSHOT_EVERY} events.
  */
 @Configuration(proxyBeanMethods = false)
-@ComponentScan(basePackageClasses = Member.class, useDefaultFilters = false,
+@ComponentScan(basePackages = "org.trustledger.ledger", useDefaultFilters = false,
         includeFilters = @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = Aggregate.class))
 public class AxonConfiguration {
 

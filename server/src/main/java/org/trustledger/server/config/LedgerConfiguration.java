@@ -7,7 +7,13 @@ import org.axonframework.modelling.command.Repository;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.trustledger.issuance.CertificateRegister;
+import org.trustledger.ledger.arbitration.ArbitrationCase;
+import org.trustledger.ledger.arbitration.ArbitrationHandler;
+import org.trustledger.ledger.arbitration.CaseNumbers;
 import org.trustledger.ledger.member.AssuranceHandler;
+import org.trustledger.ledger.member.AssuranceRegistry;
+import org.trustledger.ledger.roles.RoleHandler;
 import org.trustledger.ledger.member.EmailRegistry;
 import org.trustledger.ledger.member.EmailTokens;
 import org.trustledger.ledger.member.EmailVerificationHandler;
@@ -53,9 +59,32 @@ public class LedgerConfiguration {
     }
 
     @Bean
+    AssuranceRegistry assuranceRegistry(MongoDatabase db) {
+        return new AssuranceRegistry(db);
+    }
+
+    @Bean
     AssuranceHandler assuranceHandler(@Qualifier("memberRepository") Repository<Member> members,
-                                      EmailRegistry registry, Clock clock) {
-        return new AssuranceHandler(members, registry, clock);
+                                      EmailRegistry registry, AssuranceRegistry assurances, Clock clock) {
+        return new AssuranceHandler(members, registry, assurances, clock);
+    }
+
+    @Bean
+    RoleHandler roleHandler(@Qualifier("memberRepository") Repository<Member> members, Clock clock) {
+        return new RoleHandler(members, clock);
+    }
+
+    @Bean
+    CertificateRegister certificateRegister(MongoDatabase db) {
+        return new CertificateRegister(db);
+    }
+
+    @Bean
+    ArbitrationHandler arbitrationHandler(@Qualifier("arbitrationCaseRepository") Repository<ArbitrationCase> cases,
+                                          @Qualifier("memberRepository") Repository<Member> members,
+                                          MongoDatabase db, AssuranceRegistry assurances, EmailRegistry emails,
+                                          CertificateRegister certificates, Clock clock) {
+        return new ArbitrationHandler(cases, members, new CaseNumbers(db), assurances, emails, certificates, clock);
     }
 
     @Bean

@@ -17,6 +17,7 @@ import org.trustledger.ledger.rules.Emails;
 import org.trustledger.ledger.api.LedgerRefusal;
 import org.trustledger.ledger.api.PersonName;
 import org.trustledger.ledger.api.RecogniseFoundingAssurerCommand;
+import org.trustledger.ledger.api.Role;
 import org.trustledger.ledger.member.EmailRegistry;
 
 import org.trustledger.server.config.TrustLedgerProperties;
@@ -37,7 +38,7 @@ public class GenesisLoader implements ApplicationRunner {
 
     /** One founding assurer as written in the genesis file. */
     public record Founder(String givenNames, String familyName, LocalDate dateOfBirth, String email,
-                          String passphrase) {
+                          String passphrase, List<Role> roles) {
         @Override
         public String toString() {
             return "Founder[" + email + "]";
@@ -71,7 +72,7 @@ public class GenesisLoader implements ApplicationRunner {
             try {
                 commands.sendAndWait(new RecogniseFoundingAssurerCommand(memberId,
                         new PersonName(f.givenNames(), null, f.familyName(), null), f.dateOfBirth(), f.email(),
-                        f.passphrase(), "genesis file " + file.getFileName()));
+                        f.passphrase(), "genesis file " + file.getFileName(), f.roles() == null ? List.of() : f.roles()));
                 recorded++;
             } catch (LedgerRefusal e) {
                 throw new IllegalStateException("Genesis file " + file + ": founder " + f.email() + " is invalid: "
@@ -90,7 +91,7 @@ public class GenesisLoader implements ApplicationRunner {
             throw new IllegalStateException("Cannot read the genesis file " + file.toAbsolutePath() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new IllegalStateException("The genesis file " + file.toAbsolutePath()
-                    + " is not a JSON list of {givenNames, familyName, dateOfBirth, email, passphrase}: " + e.getMessage(), e);
+                    + " is not a JSON list of {givenNames, familyName, dateOfBirth, email, passphrase, roles?}: " + e.getMessage(), e);
         }
     }
 }

@@ -188,7 +188,7 @@ class LedgerScaleBenchmark {
         for (int i = 0; i < count; i++) {
             String email = "assuree" + (round++) + "@bench.example";
             commands.sendAndWait(new RecogniseFoundingAssurerCommand(UUID.randomUUID().toString(),
-                    new PersonName("Assu", null, "Ree", null), LocalDate.of(1990, 1, 1), email, "bench passphrase", "bench"));
+                    new PersonName("Assu", null, "Ree", null), LocalDate.of(1990, 1, 1), email, "bench passphrase", "bench", java.util.List.of()));
             emails.add(email);
         }
         return emails;

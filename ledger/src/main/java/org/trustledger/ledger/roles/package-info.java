@@ -1,0 +1,2 @@
+/** Appointed roles and parental consent: decisions that need the authorising member as well. */
+package org.trustledger.ledger.roles;
