@@ -18,13 +18,25 @@ import java.util.Date;
 import java.util.List;
 import java.util.function.Consumer;
 import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
 import org.bson.Document;
 import org.trustledger.ledger.eventstore.MongoCollections;
+import org.trustledger.ledger.api.AccountDeleted;
+import org.trustledger.ledger.api.AccountLocked;
 import org.trustledger.ledger.api.AssuranceGiven;
+import org.trustledger.ledger.api.AssuranceVoided;
+import org.trustledger.ledger.api.AssurerBlockChanged;
+import org.trustledger.ledger.api.DateOfBirthChanged;
+import org.trustledger.ledger.api.NameChanged;
+import org.trustledger.ledger.api.ParentalConsentRecorded;
+import org.trustledger.ledger.api.PersonName;
+import org.trustledger.ledger.api.PointsAdjusted;
+import org.trustledger.ledger.api.RoleAppointed;
+import org.trustledger.ledger.api.RoleWithdrawn;
 import org.trustledger.ledger.api.AssuranceKind;
 import org.trustledger.ledger.api.AssuranceRecorded;
 import org.trustledger.ledger.api.AssurerChallengePassed;
@@ -68,16 +80,15 @@ public class MemberProjection {
 
     @EventHandler
     void on(MemberRegistered e, @SequenceNumber long seq, @Timestamp Instant at) {
-        Document name = new Document("givenNames", e.name().givenNames()).append("middleName", e.name().middleName())
-                .append("familyName", e.name().familyName()).append("suffix", e.name().suffix());
-        Document doc = new Document("_id", e.memberId()).append("lastSeq", seq).append("name", name)
+        Document doc = new Document("_id", e.memberId()).append("lastSeq", seq).append("name", name(e.name()))
                 .append("dateOfBirth", e.dateOfBirth().toString()).append("primaryEmail", e.primaryEmail())
                 .append("verifiedEmails", new ArrayList<String>()).append("accountExpired", false)
                 .append("registeredAt", Date.from(e.registeredAt())).append("founding", false)
                 .append("grantedAp", 0).append("grantedEp", 0).append("challengePassed", false)
                 .append("blockedAsAssurer", false).append("parentalConsent", false).append("codeSigning", false)
                 .append("received", new ArrayList<Document>()).append("givenCount", 0)
-                .append("givenFaceToFace", 0);
+                .append("givenFaceToFace", 0).append("roles", new ArrayList<String>()).append("locked", false)
+                .append("deleted", false);
         derive(doc, at);
         try {
             members.insertOne(doc);
@@ -149,12 +160,13 @@ public class MemberProjection {
 
     @EventHandler
     void on(AssuranceRecorded e, @SequenceNumber long seq, @Timestamp Instant at) {
-        assurances.replaceOne(eq("_id", e.assuranceId()), new Document("_id", e.assuranceId())
-                .append("assureeId", e.assureeId()).append("assurerId", e.assurerId()).append("kind", e.kind().name())
-                .append("points", e.points()).append("counted", e.counted()).append("date", e.date().toString())
-                .append("location", e.location()).append("recordedAt", Date.from(e.recordedAt()))
-                .append("voided", false), new ReplaceOptions().upsert(true));
         update(e.assureeId(), seq, at, doc -> {
+            // Written only when the event is new: a redelivery must not undo a later voiding.
+            assurances.replaceOne(eq("_id", e.assuranceId()), new Document("_id", e.assuranceId())
+                    .append("assureeId", e.assureeId()).append("assurerId", e.assurerId()).append("kind", e.kind().name())
+                    .append("points", e.points()).append("counted", e.counted()).append("date", e.date().toString())
+                    .append("location", e.location()).append("recordedAt", Date.from(e.recordedAt()))
+                    .append("voided", false), new ReplaceOptions().upsert(true));
             List<Document> received = new ArrayList<>(doc.getList("received", Document.class));
             received.add(new Document("id", e.assuranceId()).append("points", e.points()).append("voided", false));
             doc.put("received", received);
@@ -174,6 +186,98 @@ public class MemberProjection {
                 doc.put("givenFaceToFace", doc.getInteger("givenFaceToFace") + 1);
             }
         });
+    }
+
+    @EventHandler
+    void on(RoleAppointed e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.memberId(), seq, at, doc -> {
+            List<String> roles = new ArrayList<>(doc.getList("roles", String.class, List.of()));
+            if (!roles.contains(e.role().name())) {
+                roles.add(e.role().name());
+            }
+            doc.put("roles", roles);
+        });
+    }
+
+    @EventHandler
+    void on(RoleWithdrawn e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.memberId(), seq, at, doc -> {
+            List<String> roles = new ArrayList<>(doc.getList("roles", String.class, List.of()));
+            roles.remove(e.role().name());
+            doc.put("roles", roles);
+        });
+    }
+
+    @EventHandler
+    void on(ParentalConsentRecorded e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.memberId(), seq, at, doc -> doc.put("parentalConsent", true));
+    }
+
+    /** Delivered once per stream it stands in: the assuree's and the assurer's. */
+    @EventHandler
+    void on(AssuranceVoided e, DomainEventMessage<?> message, @Timestamp Instant at) {
+        String member = message.getAggregateIdentifier();
+        update(member, message.getSequenceNumber(), at, doc -> {
+            if (member.equals(e.assureeId())) {
+                List<Document> received = new ArrayList<>();
+                for (Document r : doc.getList("received", Document.class)) {
+                    received.add(r.getString("id").equals(e.assuranceId()) ? new Document(r).append("voided", true) : r);
+                }
+                doc.put("received", received);
+                assurances.updateOne(eq("_id", e.assuranceId()), Updates.combine(Updates.set("voided", true),
+                        Updates.set("voidedBy", e.caseId()), Updates.set("voidedAt", Date.from(e.voidedAt()))));
+            }
+            if (member.equals(e.assurerId()) && e.kind() == AssuranceKind.FACE_TO_FACE) {
+                doc.put("givenFaceToFace", Math.max(0, doc.getInteger("givenFaceToFace") - 1));
+            }
+        });
+    }
+
+    @EventHandler
+    void on(PointsAdjusted e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.memberId(), seq, at, doc -> doc.append("grantedAp", doc.getInteger("grantedAp") + e.assurancePointsDelta())
+                .append("grantedEp", doc.getInteger("grantedEp") + e.experiencePointsDelta()));
+    }
+
+    @EventHandler
+    void on(AssurerBlockChanged e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.memberId(), seq, at, doc -> doc.put("blockedAsAssurer", e.blocked()));
+    }
+
+    @EventHandler
+    void on(AccountLocked e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.memberId(), seq, at, doc -> doc.put("locked", true));
+    }
+
+    @EventHandler
+    void on(NameChanged e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.memberId(), seq, at, doc -> doc.put("name", name(e.name())));
+    }
+
+    @EventHandler
+    void on(DateOfBirthChanged e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.memberId(), seq, at, doc -> doc.put("dateOfBirth", e.dateOfBirth().toString()));
+    }
+
+    @EventHandler
+    void on(AccountDeleted e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.memberId(), seq, at, doc -> {
+            doc.append("deleted", true).append("locked", true).append("dateOfBirth", null)
+                    .append("name", name(new PersonName(e.caseId(), null, e.caseId(), null)))
+                    .append("primaryEmail", e.caseId()).append("verifiedEmails", new ArrayList<String>());
+            for (String email : e.releasedEmails()) {
+                Document owner = emails.find(eq("_id", email)).first();
+                if (owner != null && e.memberId().equals(owner.getString("memberId"))) {
+                    emails.deleteOne(eq("_id", email));
+                }
+                pending.deleteOne(eq("_id", pendingId(e.memberId(), email)));
+            }
+        });
+    }
+
+    private static Document name(PersonName n) {
+        return new Document("givenNames", n.givenNames()).append("middleName", n.middleName())
+                .append("familyName", n.familyName()).append("suffix", n.suffix());
     }
 
     @ResetHandler

@@ -123,17 +123,20 @@ public class MemberReadModel {
                 n.getString("familyName"), n.getString("suffix"));
         List<String> received = new ArrayList<>();
         d.getList("received", Document.class).forEach(r -> received.add(r.getString("id")));
-        return new MemberView(d.getString("_id"), name, LocalDate.parse(d.getString("dateOfBirth")),
+        String dob = d.getString("dateOfBirth");
+        return new MemberView(d.getString("_id"), name, dob == null ? null : LocalDate.parse(dob),
                 d.getString("primaryEmail"), List.copyOf(d.getList("verifiedEmails", String.class)),
                 d.getBoolean("accountExpired"), d.getDate("registeredAt").toInstant(), d.getBoolean("founding"),
                 PointsRules.standing(ReadModelCollections.facts(d), LocalDate.now(clock)), received,
-                d.getInteger("givenCount"), d.getLong("lastSeq"));
+                d.getInteger("givenCount"), d.getLong("lastSeq"), List.copyOf(d.getList("roles", String.class, List.of())),
+                d.getBoolean("locked", false), d.getBoolean("blockedAsAssurer", false),
+                d.getBoolean("parentalConsent", false), d.getBoolean("deleted", false));
     }
 
     private static AssuranceView assuranceView(Document d) {
         return new AssuranceView(d.getString("_id"), d.getString("assureeId"), d.getString("assurerId"),
                 AssuranceKind.valueOf(d.getString("kind")), d.getInteger("points"), d.getInteger("counted"),
                 LocalDate.parse(d.getString("date")), d.getString("location"), d.getDate("recordedAt").toInstant(),
-                d.getBoolean("voided"));
+                d.getBoolean("voided"), d.getString("voidedBy"));
     }
 }

@@ -16,5 +16,6 @@ import org.trustledger.ledger.rules.Standing;
 public record MemberView(String id, PersonName name, LocalDate dateOfBirth, String primaryEmail,
                          List<String> verifiedEmails, boolean accountExpired, Instant registeredAt,
                          boolean founding, Standing standing, List<String> receivedAssuranceIds,
-                         int givenCount, long lastSequence) {
+                         int givenCount, long lastSequence, List<String> roles, boolean locked,
+                         boolean blockedAsAssurer, boolean parentalConsent, boolean deleted) {
 }

@@ -13,6 +13,7 @@ final class ReadModelCollections {
     static final String ASSURANCES = "assurance_view";
     static final String MEMBER_EMAILS = "member_emails";
     static final String OUTBOX = "outbox";
+    static final String CASES = "case_view";
     static final String PROJECTION_STATUS = "projection_status";
     /** The assurances a member gave, one document per position ({@code memberId/n}). */
     static final String MEMBER_GIVEN = "member_given";
@@ -29,7 +30,8 @@ final class ReadModelCollections {
                 awards.add(r.getInteger("points"));
             }
         }
-        return new MemberFacts(LocalDate.parse(doc.getString("dateOfBirth")), awards, doc.getInteger("grantedAp"),
+        String dob = doc.getString("dateOfBirth");
+        return new MemberFacts(dob == null ? null : LocalDate.parse(dob), awards, doc.getInteger("grantedAp"),
                 doc.getInteger("grantedEp"), doc.getInteger("givenFaceToFace"), doc.getBoolean("challengePassed"),
                 doc.getBoolean("blockedAsAssurer"), doc.getBoolean("parentalConsent"),
                 !doc.getList("verifiedEmails", String.class).isEmpty(), false, doc.getBoolean("codeSigning"));

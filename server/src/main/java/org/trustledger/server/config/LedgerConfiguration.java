@@ -19,6 +19,7 @@ import org.trustledger.ledger.member.EmailTokens;
 import org.trustledger.ledger.member.EmailVerificationHandler;
 import org.trustledger.ledger.member.Member;
 import org.trustledger.ledger.member.SecretHasher;
+import org.trustledger.query.CaseProjection;
 import org.trustledger.query.MailOutbox;
 import org.trustledger.query.MemberProjection;
 import org.trustledger.query.MemberReadModel;
@@ -90,6 +91,11 @@ public class LedgerConfiguration {
     @Bean
     MemberProjection memberProjection(MongoDatabase db) {
         return new MemberProjection(db);
+    }
+
+    @Bean
+    CaseProjection caseProjection(MongoDatabase db) {
+        return new CaseProjection(db);
     }
 
     @Bean

@@ -102,7 +102,7 @@ public class LedgerMutations {
     }
 
     /** The refusal inside {@code e}, or {@code e} itself when it is not a business refusal. */
-    private static Types.Refusal refusal(RuntimeException e) {
+    static Types.Refusal refusal(RuntimeException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof LedgerRefusal r) {
                 return new Types.Refusal(r.code().name(), r.getMessage());

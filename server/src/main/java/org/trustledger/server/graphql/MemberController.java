@@ -91,6 +91,11 @@ public class MemberController {
     }
 
     @SchemaMapping(typeName = "Member")
+    public List<String> roles(MemberView member) {
+        return member.roles();
+    }
+
+    @SchemaMapping(typeName = "Member")
     public CompletableFuture<Types.AssuranceConnection> assurancesReceived(MemberView member, @Argument Integer first,
             @Argument String after, DataLoader<String, AssuranceView> assurances) {
         List<String> ids = member.receivedAssuranceIds();

@@ -1,6 +1,7 @@
 package org.trustledger.server.graphql;
 
 import java.time.Duration;
+import java.util.function.ToLongFunction;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.stereotype.Component;
 import org.trustledger.query.MemberReadModel;
@@ -26,10 +27,15 @@ public class ReadModelSync {
 
     /** Returns once the read model has seen every event of the member recorded so far. */
     public void awaitMember(String memberId) {
-        long target = eventStore.lastSequenceNumberFor(memberId).orElse(-1L);
+        await(memberId, readModel::lastSequence);
+    }
+
+    /** Returns once {@code applied} reports every event of the aggregate recorded so far. */
+    public void await(String aggregateId, ToLongFunction<String> applied) {
+        long target = eventStore.lastSequenceNumberFor(aggregateId).orElse(-1L);
         long deadline = System.nanoTime() + timeout.toNanos();
         long sleep = 1;
-        while (readModel.lastSequence(memberId) < target) {
+        while (applied.applyAsLong(aggregateId) < target) {
             if (System.nanoTime() > deadline) {
                 throw new ApiException(ErrorCode.READ_MODEL_LAGGING, "The change was recorded, but the read model"
                         + " has not caught up within " + timeout.toSeconds() + " s; query again shortly.");

@@ -2,7 +2,9 @@ package org.trustledger.server.graphql;
 
 import java.time.LocalDate;
 import java.util.List;
+import org.trustledger.ledger.api.Role;
 import org.trustledger.query.AssuranceView;
+import org.trustledger.query.CaseView;
 import org.trustledger.query.MemberView;
 
 /** Input and output shapes of the GraphQL contract that are not domain records. */
@@ -37,6 +39,49 @@ final class Types {
     }
 
     record RecordAssurancePayload(AssuranceView assurance, Refusal error) {
+    }
+
+    record AppointRoleInput(String memberId, Role role, String appointedBy, String reason) {
+    }
+
+    record WithdrawRoleInput(String memberId, Role role, String withdrawnBy, String reason) {
+    }
+
+    record RecordParentalConsentInput(String memberId, String guardianName, String recordedBy) {
+    }
+
+    record FileCaseInput(String claimantId, String respondentId, String relief) {
+    }
+
+    record AssignArbitratorInput(String caseId, String arbitratorId, String assignedBy) {
+    }
+
+    record VoidAssuranceInput(String caseId, String arbitratorId, String assuranceId, String reason) {
+    }
+
+    record AdjustPointsInput(String caseId, String arbitratorId, String memberId, Integer assurancePointsDelta,
+                             Integer experiencePointsDelta, String reason) {
+    }
+
+    record MemberRulingInput(String caseId, String arbitratorId, String memberId, String reason) {
+    }
+
+    record ChangeMemberNameInput(String caseId, String arbitratorId, String memberId, String givenNames,
+                                 String middleName, String familyName, String suffix, String reason) {
+    }
+
+    record ChangeMemberDateOfBirthInput(String caseId, String arbitratorId, String memberId, LocalDate dateOfBirth,
+                                        String reason) {
+    }
+
+    record RevokeCertificatesInput(String caseId, String arbitratorId, String memberId, List<String> serials,
+                                   String reason) {
+    }
+
+    record CloseCaseInput(String caseId, String arbitratorId, String resolution) {
+    }
+
+    record CasePayload(CaseView caseView, Refusal error) {
     }
 
     record Points(int assurance, int experience, int total, int maxAssurancePoints) {

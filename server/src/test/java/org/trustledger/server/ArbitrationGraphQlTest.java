@@ -1,0 +1,134 @@
+package org.trustledger.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.LocalDate;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.graphql.test.autoconfigure.tester.AutoConfigureHttpGraphQlTester;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.graphql.test.tester.HttpGraphQlTester;
+
+/** Roles, parental consent and arbitration through GraphQL against the whole application. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "trustledger.embedded.storage=memory", "trustledger.dev-mode=true", "trustledger.passphrase-hash-cost=4",
+        "trustledger.genesis.file=src/test/resources/genesis-test.json"})
+@AutoConfigureHttpGraphQlTester
+class ArbitrationGraphQlTest {
+
+    static final String CASE = """
+            fragment caseFields on ArbitrationCase {
+              id status relief resolution claimant { id } arbitrator { id }
+              rulings { remedy detail reason subject { id } arbitrator { id } }
+            }
+            """;
+
+    @Autowired
+    HttpGraphQlTester graphQl;
+    LedgerGraphQlTest helper;
+
+    @BeforeAll
+    static void quiet() {
+        TrustLedgerApplication.quietAxon();
+    }
+
+    LedgerGraphQlTest helper() {
+        if (helper == null) {
+            helper = new LedgerGraphQlTest();
+            helper.graphQl = graphQl;
+        }
+        return helper;
+    }
+
+    String assure(String founderEmail, String email, String dob) {
+        return graphQl.documentName("recordAssurance")
+                .variable("input", helper().assurance(helper().memberId(founderEmail), email, dob, 35)).execute()
+                .path("recordAssurance.error").valueIsNull()
+                .path("recordAssurance.assurance.id").entity(String.class).get();
+    }
+
+    @Test
+    void an_arbitrator_voids_an_assurance_and_the_member_loses_its_points() {
+        String[] f = LedgerGraphQlTest.FOUNDERS;
+        String support = helper().memberId(f[0]);
+        String arbitrator = helper().memberId(f[2]);
+        String email = LedgerGraphQlTest.uniqueEmail();
+        String member = helper().registerAndVerify(email, "1988-08-08");
+        assure(f[0], email, "1988-08-08");
+        String forged = assure(f[1], email, "1988-08-08");
+        assure(f[2], email, "1988-08-08");
+
+        graphQl.document("mutation($m: ID!, $by: ID!) { appointRole(input: {memberId: $m, role: ARBITRATOR, appointedBy: $by,"
+                        + " reason: \"trained\"}) { member { roles } error { code } } }")
+                .variable("m", arbitrator).variable("by", support).execute()
+                .path("appointRole.error").valueIsNull()
+                .path("appointRole.member.roles").entityList(String.class).contains("ARBITRATOR");
+        graphQl.document("mutation($m: ID!, $by: ID!) { appointRole(input: {memberId: $m, role: SUPPORT, appointedBy: $by,"
+                        + " reason: \"x\"}) { member { id } error { code } } }")
+                .variable("m", member).variable("by", member).execute()
+                .path("appointRole.error.code").entity(String.class).isEqualTo("NOT_AUTHORISED");
+
+        String caseId = graphQl.document(CASE + "mutation($c: ID!) { fileCase(input: {claimantId: $c, relief: \"the assurance"
+                        + " by Bob used forged papers\"}) { case { ...caseFields } error { code } } }")
+                .variable("c", member).execute()
+                .path("fileCase.error").valueIsNull()
+                .path("fileCase.case.status").entity(String.class).isEqualTo("OPEN")
+                .path("fileCase.case.id").entity(String.class)
+                .satisfies(id -> assertThat(id).matches("a\\d{8}\\.\\d+")).get();
+        graphQl.document(CASE + "mutation($k: ID!, $a: ID!, $by: ID!) { assignArbitrator(input: {caseId: $k, arbitratorId: $a,"
+                        + " assignedBy: $by}) { case { ...caseFields } error { code } } }")
+                .variable("k", caseId).variable("a", arbitrator).variable("by", support).execute()
+                .path("assignArbitrator.case.arbitrator.id").entity(String.class).isEqualTo(arbitrator);
+
+        String voiding = CASE + "mutation($k: ID!, $a: ID!, $x: ID!) { voidAssurance(input: {caseId: $k, arbitratorId: $a,"
+                + " assuranceId: $x, reason: \"forged documents\"}) { case { ...caseFields } error { code message } } }";
+        graphQl.document(voiding).variable("k", caseId).variable("a", support).variable("x", forged).execute()
+                .path("voidAssurance.case").valueIsNull()
+                .path("voidAssurance.error.code").entity(String.class).isEqualTo("NOT_ASSIGNED_ARBITRATOR");
+        graphQl.document(voiding).variable("k", caseId).variable("a", arbitrator).variable("x", forged).execute()
+                .path("voidAssurance.error").valueIsNull()
+                .path("voidAssurance.case.rulings[0].remedy").entity(String.class).isEqualTo("VOID_ASSURANCE")
+                .path("voidAssurance.case.rulings[0].reason").entity(String.class).isEqualTo("forged documents");
+        graphQl.document("query($x: ID!) { assurance(id: $x) { voided voidedBy points counted } }").variable("x", forged).execute()
+                .path("assurance.voided").entity(Boolean.class).isEqualTo(true)
+                .path("assurance.voidedBy").entity(String.class).isEqualTo(caseId)
+                .path("assurance.points").entity(Integer.class).isEqualTo(35);
+        graphQl.documentName("memberByEmail").variable("email", email).execute()
+                .path("memberByEmail.points.assurance").entity(Integer.class).isEqualTo(70);
+
+        graphQl.document(CASE + "mutation($k: ID!, $a: ID!) { closeCase(input: {caseId: $k, arbitratorId: $a,"
+                        + " resolution: \"voided\"}) { case { ...caseFields } error { code } } }")
+                .variable("k", caseId).variable("a", arbitrator).execute()
+                .path("closeCase.case.status").entity(String.class).isEqualTo("CLOSED")
+                .path("closeCase.case.resolution").entity(String.class).isEqualTo("voided");
+        graphQl.document(voiding).variable("k", caseId).variable("a", arbitrator).variable("x", forged).execute()
+                .path("voidAssurance.error.code").entity(String.class).isEqualTo("CASE_CLOSED");
+        graphQl.document(CASE + "query($k: ID!) { arbitrationCase(id: $k) { ...caseFields } }").variable("k", caseId).execute()
+                .path("arbitrationCase.rulings").entityList(Object.class).hasSize(1);
+    }
+
+    @Test
+    void a_minor_becomes_an_assured_member_only_with_parental_consent() {
+        String[] f = LedgerGraphQlTest.FOUNDERS;
+        String dob = LocalDate.now().minusYears(16).toString();
+        String email = LedgerGraphQlTest.uniqueEmail();
+        String minor = helper().registerAndVerify(email, dob);
+        assure(f[0], email, dob);
+        assure(f[1], email, dob);
+        graphQl.documentName("memberByEmail").variable("email", email).execute()
+                .path("memberByEmail.points.assurance").entity(Integer.class).isEqualTo(70)
+                .path("memberByEmail.status").entity(String.class).isEqualTo("MEMBER");
+        graphQl.document("mutation($m: ID!, $by: ID!) { recordParentalConsent(input: {memberId: $m, guardianName: \"Pat Parent\","
+                        + " recordedBy: $by}) { member { status parentalConsent } error { code } } }")
+                .variable("m", minor).variable("by", helper().memberId(f[1])).execute()
+                .path("recordParentalConsent.error").valueIsNull()
+                .path("recordParentalConsent.member.parentalConsent").entity(Boolean.class).isEqualTo(true)
+                .path("recordParentalConsent.member.status").entity(String.class).isEqualTo("ASSURED_MEMBER");
+    }
+
+    @Test
+    void unknown_cases_are_null() {
+        graphQl.document("{ arbitrationCase(id: \"a19990101.1\") { id } }").execute().path("arbitrationCase").valueIsNull();
+    }
+}
