@@ -21,6 +21,8 @@ import org.trustledger.ledger.member.Member;
 import org.trustledger.ledger.member.SecretHasher;
 import org.trustledger.query.CaseProjection;
 import org.trustledger.query.MailOutbox;
+import org.trustledger.query.MemberHistory;
+import org.trustledger.query.TimelineProjection;
 import org.trustledger.query.MemberProjection;
 import org.trustledger.query.MemberReadModel;
 
@@ -96,6 +98,16 @@ public class LedgerConfiguration {
     @Bean
     CaseProjection caseProjection(MongoDatabase db) {
         return new CaseProjection(db);
+    }
+
+    @Bean
+    TimelineProjection timelineProjection(MongoDatabase db) {
+        return new TimelineProjection(db);
+    }
+
+    @Bean
+    MemberHistory memberHistory(TimelineProjection timelines, MemberReadModel members, Clock clock) {
+        return new MemberHistory(timelines, members, clock);
     }
 
     @Bean

@@ -1,0 +1,99 @@
+package org.trustledger.server.rebuild;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.EventProcessor;
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+import org.trustledger.ledger.eventstore.MongoEventStorageEngine;
+import org.trustledger.query.MailOutbox;
+
+/**
+ * Rebuilds every projection from the event store: each streaming processor is stopped, its tokens
+ * reset (its {@code @ResetHandler} clears its read model), and started again to replay. The mail
+ * outbox is left alone: a rebuild must not mail anyone again. Started by the admin mutation or by
+ * {@code --trustledger.rebuild-projections=true} at start-up.
+ */
+@Component
+public class ProjectionRebuild implements ApplicationRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(ProjectionRebuild.class);
+    private final EventProcessingConfiguration processing;
+    private final MongoEventStorageEngine store;
+    private final Environment environment;
+
+    public ProjectionRebuild(EventProcessingConfiguration processing, MongoEventStorageEngine store,
+                             Environment environment) {
+        this.processing = processing;
+        this.store = store;
+        this.environment = environment;
+    }
+
+    /**
+     * One processor's progress. {@code caughtUp}: it has processed up to the newest event. Axon may still
+     * flag it {@code replaying} until the next event passes the reset point (a gap-aware token has to
+     * cover the token at reset, gaps included).
+     */
+    public record Status(String name, boolean running, boolean replaying, Long position, long head, boolean caughtUp) {
+    }
+
+    @Override
+    public void run(ApplicationArguments args) {
+        if (environment.getProperty("trustledger.rebuild-projections", Boolean.class, false)) {
+            log.info("Rebuilding every projection from the event store (trustledger.rebuild-projections=true)");
+            rebuild();
+        }
+    }
+
+    public synchronized List<Status> rebuild() {
+        for (Map.Entry<String, StreamingEventProcessor> e : processors().entrySet()) {
+            if (e.getKey().equals(MailOutbox.PROCESSING_GROUP)) {
+                continue;
+            }
+            StreamingEventProcessor p = e.getValue();
+            p.shutDown();
+            p.resetTokens();
+            p.start();
+            log.info("Projection {} is replaying from the start of the ledger", e.getKey());
+        }
+        return status();
+    }
+
+    public List<Status> status() {
+        long head = store.headIndex();
+        List<Status> result = new ArrayList<>();
+        processors().forEach((name, p) -> {
+            Long position = null;
+            boolean replaying = false;
+            for (EventTrackerStatus s : p.processingStatus().values()) {
+                OptionalLong pos = s.getCurrentPosition();
+                if (pos.isPresent()) {
+                    position = position == null ? pos.getAsLong() : Math.min(position, pos.getAsLong());
+                }
+                replaying |= s.isReplaying();
+            }
+            result.add(new Status(name, p.isRunning(), replaying, position, head, position != null && position >= head));
+        });
+        result.sort((a, b) -> a.name().compareTo(b.name()));
+        return result;
+    }
+
+    private Map<String, StreamingEventProcessor> processors() {
+        Map<String, StreamingEventProcessor> result = new java.util.TreeMap<>();
+        for (Map.Entry<String, EventProcessor> e : processing.eventProcessors().entrySet()) {
+            if (e.getValue() instanceof StreamingEventProcessor s) {
+                result.put(e.getKey(), s);
+            }
+        }
+        return result;
+    }
+}
