@@ -37,6 +37,7 @@ import org.trustledger.ledger.api.PersonName;
 import org.trustledger.ledger.api.PointsAdjusted;
 import org.trustledger.ledger.api.RoleAppointed;
 import org.trustledger.ledger.api.RoleWithdrawn;
+import org.trustledger.ledger.api.TtpAssuranceRecorded;
 import org.trustledger.ledger.api.AssuranceKind;
 import org.trustledger.ledger.api.AssuranceRecorded;
 import org.trustledger.ledger.api.AssurerChallengePassed;
@@ -167,6 +168,21 @@ public class MemberProjection {
                     .append("points", e.points()).append("counted", e.counted()).append("date", e.date().toString())
                     .append("location", e.location()).append("recordedAt", Date.from(e.recordedAt()))
                     .append("voided", false), new ReplaceOptions().upsert(true));
+            List<Document> received = new ArrayList<>(doc.getList("received", Document.class));
+            received.add(new Document("id", e.assuranceId()).append("points", e.points()).append("voided", false));
+            doc.put("received", received);
+        });
+    }
+
+    @EventHandler
+    void on(TtpAssuranceRecorded e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.assureeId(), seq, at, doc -> {
+            Document view = new Document("_id", e.assuranceId()).append("assureeId", e.assureeId())
+                    .append("assurerId", e.recordedBy()).append("kind", e.kind().name()).append("points", e.points())
+                    .append("counted", e.counted()).append("date", e.date().toString())
+                    .append("location", e.ttpName() == null ? "top-up" : e.ttpName() + " (" + e.ttpKind() + ", " + e.country() + ")")
+                    .append("recordedAt", Date.from(e.recordedAt())).append("voided", false);
+            assurances.replaceOne(eq("_id", e.assuranceId()), view, new ReplaceOptions().upsert(true));
             List<Document> received = new ArrayList<>(doc.getList("received", Document.class));
             received.add(new Document("id", e.assuranceId()).append("points", e.points()).append("voided", false));
             doc.put("received", received);

@@ -34,6 +34,7 @@ import org.trustledger.ledger.api.ParentalConsentRecorded;
 import org.trustledger.ledger.api.PointsAdjusted;
 import org.trustledger.ledger.api.RoleAppointed;
 import org.trustledger.ledger.api.RoleWithdrawn;
+import org.trustledger.ledger.api.TtpAssuranceRecorded;
 import org.trustledger.ledger.eventstore.MongoCollections;
 import org.trustledger.ledger.rules.TimelineEntry;
 import org.trustledger.ledger.rules.TimelineEntry.Change;
@@ -129,6 +130,11 @@ public class TimelineProjection {
             return s(entry(Change.AWARD_RECEIVED, at, false).assurance(e.assuranceId()).points(e.points())
                     .f2f(e.kind() == AssuranceKind.FACE_TO_FACE), p, e.points() + " points (" + e.kind() + ", counted "
                     + e.counted() + ") in " + e.location(), e.assurerId(), null);
+        }
+        if (p instanceof TtpAssuranceRecorded e) {
+            return s(entry(Change.AWARD_RECEIVED, at, false).assurance(e.assuranceId()).points(e.points()).f2f(false), p,
+                    e.points() + " points (" + e.kind() + ", counted " + e.counted() + ")"
+                            + (e.ttpName() == null ? "" : " confirmed by " + e.ttpName()), e.recordedBy(), null);
         }
         if (p instanceof AssuranceGiven e) {
             return s(entry(Change.ASSURANCE_GIVEN, at, false).assurance(e.assuranceId()).f2f(e.kind() == AssuranceKind.FACE_TO_FACE),

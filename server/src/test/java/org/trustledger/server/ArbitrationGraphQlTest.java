@@ -128,6 +128,34 @@ class ArbitrationGraphQlTest {
     }
 
     @Test
+    void a_ttp_admin_records_a_ttp_assisted_assurance_that_earns_no_experience() {
+        String[] f = LedgerGraphQlTest.FOUNDERS;
+        String support = helper().memberId(f[0]);
+        String admin = helper().memberId(f[1]);
+        String email = LedgerGraphQlTest.uniqueEmail();
+        helper().registerAndVerify(email, "1977-07-07");
+        int givenBefore = graphQl.documentName("memberByEmail").variable("email", f[1]).execute()
+                .path("memberByEmail.assurancesGiven.totalCount").entity(Integer.class).get();
+        String ttp = "mutation($a: ID!, $e: String!) { recordTtpAssurance(input: {adminId: $a, assureeEmail: $e,"
+                + " assureeDateOfBirth: \"1977-07-07\", ttpName: \"Notary Schmidt\", ttpKind: \"notary\", country: \"DE\","
+                + " date: \"2026-11-20\", documents: [\"passport\"], points: 35}) { assurance { kind points counted"
+                + " assuree { points { assurance } } } error { code } } }";
+        graphQl.document(ttp).variable("a", admin).variable("e", email).execute()
+                .path("recordTtpAssurance.error.code").entity(String.class).isEqualTo("NOT_AUTHORISED");
+        graphQl.document("mutation($m: ID!, $by: ID!) { appointRole(input: {memberId: $m, role: TTP_ADMIN, appointedBy: $by,"
+                        + " reason: \"notary network\"}) { error { code } } }")
+                .variable("m", admin).variable("by", support).execute().path("appointRole.error").valueIsNull();
+        graphQl.document(ttp).variable("a", admin).variable("e", email).execute()
+                .path("recordTtpAssurance.error").valueIsNull()
+                .path("recordTtpAssurance.assurance.kind").entity(String.class).isEqualTo("TTP_ASSISTED")
+                .path("recordTtpAssurance.assurance.assuree.points.assurance").entity(Integer.class).isEqualTo(35);
+        graphQl.document(ttp).variable("a", admin).variable("e", email).execute()
+                .path("recordTtpAssurance.error.code").entity(String.class).isEqualTo("TTP_NOT_DIFFERENT");
+        graphQl.documentName("memberByEmail").variable("email", f[1]).execute()
+                .path("memberByEmail.assurancesGiven.totalCount").entity(Integer.class).isEqualTo(givenBefore);
+    }
+
+    @Test
     void unknown_cases_are_null() {
         graphQl.document("{ arbitrationCase(id: \"a19990101.1\") { id } }").execute().path("arbitrationCase").valueIsNull();
     }

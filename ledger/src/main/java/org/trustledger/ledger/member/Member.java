@@ -32,6 +32,7 @@ import org.trustledger.ledger.api.PointsAdjusted;
 import org.trustledger.ledger.api.Role;
 import org.trustledger.ledger.api.RoleAppointed;
 import org.trustledger.ledger.api.RoleWithdrawn;
+import org.trustledger.ledger.api.TtpAssuranceRecorded;
 import org.trustledger.ledger.rules.Standing;
 import org.trustledger.ledger.api.AddEmailCommand;
 import org.trustledger.ledger.api.AssuranceGiven;
@@ -99,6 +100,9 @@ public class Member {
     private Set<String> givenOther = new HashSet<>();
     private Set<String> voidedGiven = new HashSet<>();
     private boolean passphraseCleared;
+    /** Active TTP-assisted assurances: assurance id to the TTP's normalised name and the recording admin. */
+    private Map<String, String[]> ttpAssurances = new LinkedHashMap<>();
+    private boolean topUpReceived;
 
     /** An email address waiting for its token. */
     record Pending(String nonce, Instant expiresAt) {
@@ -290,6 +294,57 @@ public class Member {
         apply(new AssuranceRefused(memberId, refusal.code(), refusal.getMessage(), now));
     }
 
+    // ---- TTP-assisted assurance and top-up: decided by TtpHandler ----------------------------------
+
+    /** Why this member may not receive a TTP-assisted assurance from this TTP now, or null. */
+    LedgerRefusal refusalForTtp(String ttpName) {
+        if (PointsRules.assurancePoints(facts().countedAwards(), grantedAssurancePoints) >= PointsRules.MAX_ASSURANCE_POINTS) {
+            return new LedgerRefusal(RefusalCode.ASSUREE_HAS_100_POINTS,
+                    "A TTP-assisted assurance is possible only while the member has fewer than 100 assurance points.");
+        }
+        if (ttpAssurances.size() >= PointsRules.MAX_TTP_ASSURANCES) {
+            return new LedgerRefusal(RefusalCode.TTP_LIMIT_REACHED,
+                    "A member may have at most " + PointsRules.MAX_TTP_ASSURANCES + " TTP-assisted assurances.");
+        }
+        String normal = normaliseTtp(ttpName);
+        if (ttpAssurances.values().stream().anyMatch(t -> t[0].equals(normal))) {
+            return new LedgerRefusal(RefusalCode.TTP_NOT_DIFFERENT,
+                    "The two TTP-assisted assurances must come from two different Trusted Third Parties.");
+        }
+        return null;
+    }
+
+    /** Why this member may not receive a top-up from this Senior Assurer now, or null. */
+    LedgerRefusal refusalForTopUp(String seniorAssurerId) {
+        if (topUpReceived) {
+            return new LedgerRefusal(RefusalCode.TOP_UP_ALREADY_GIVEN, "A member receives at most one top-up assurance.");
+        }
+        if (ttpAssurances.size() < PointsRules.MAX_TTP_ASSURANCES || !challengePassed) {
+            return new LedgerRefusal(RefusalCode.TOP_UP_NOT_ELIGIBLE,
+                    "A top-up needs two TTP-assisted assurances and a passed Assurer Challenge.");
+        }
+        if (ttpAssurances.values().stream().anyMatch(t -> t[1].equals(seniorAssurerId))) {
+            return new LedgerRefusal(RefusalCode.TOP_UP_NOT_INDEPENDENT,
+                    "The top-up must come from a Senior Assurer independent of the TTP admins who recorded the TTP assurances.");
+        }
+        return null;
+    }
+
+    TtpAssuranceRecorded receiveTtp(String assuranceId, String recordedBy, AssuranceKind kind, int points,
+                                    String ttpName, String ttpKind, String country, LocalDate date,
+                                    List<String> documents, Instant now) {
+        int apBefore = PointsRules.assurancePoints(facts().countedAwards(), grantedAssurancePoints);
+        TtpAssuranceRecorded event = new TtpAssuranceRecorded(assuranceId, memberId, recordedBy, kind, points,
+                PointsRules.countedPoints(points, apBefore), ttpName, ttpKind, country, date,
+                documents == null ? null : List.copyOf(documents), now);
+        apply(event);
+        return event;
+    }
+
+    static String normaliseTtp(String name) {
+        return name.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+    }
+
     // ---- roles and consent: decided by RoleHandler, which also holds the authorising member ----------
 
     public boolean hasRole(Role role) {
@@ -439,6 +494,16 @@ public class Member {
     }
 
     @EventSourcingHandler
+    void on(TtpAssuranceRecorded e) {
+        received.put(e.assuranceId(), new Received(e.recordedBy(), e.kind(), e.points(), false));
+        if (e.kind() == AssuranceKind.TTP_ASSISTED) {
+            ttpAssurances.put(e.assuranceId(), new String[] {normaliseTtp(e.ttpName()), e.recordedBy()});
+        } else {
+            topUpReceived = true;
+        }
+    }
+
+    @EventSourcingHandler
     void on(RoleAppointed e) {
         roles.add(e.role());
     }
@@ -462,6 +527,7 @@ public class Member {
                 received.put(e.assuranceId(), new Received(r.assurerId(), r.kind(), r.points(), true));
             }
             activeAssuranceByAssurer.remove(e.assurerId(), e.assuranceId());
+            ttpAssurances.remove(e.assuranceId());
         }
         if (memberId.equals(e.assurerId())) {
             if (faceToFaceGiven.remove(e.assuranceId()) | givenOther.remove(e.assuranceId())) {

@@ -20,6 +20,7 @@ public final class PointsRules {
     public static final int MIN_ASSURER_AGE = 14;
     public static final int ADULT_AGE = 18;
     public static final int CHALLENGE_PASS_MARK_PERCENT = 80;
+    public static final int MAX_TTP_ASSURANCES = 2;
     public static final int CLASS1_VALIDITY_DAYS = 180;
     public static final int ASSURED_VALIDITY_DAYS = 730;
 

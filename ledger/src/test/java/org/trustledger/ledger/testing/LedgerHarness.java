@@ -29,6 +29,7 @@ import org.trustledger.ledger.member.EmailTokens;
 import org.trustledger.ledger.member.EmailVerificationHandler;
 import org.trustledger.ledger.member.Member;
 import org.trustledger.ledger.member.SecretHasher;
+import org.trustledger.ledger.member.TtpHandler;
 
 /**
  * The ledger's write side wired with plain Axon configuration (no Spring): our event storage engine
@@ -66,6 +67,7 @@ public final class LedgerHarness implements AutoCloseable {
                 .configureAggregate(ArbitrationCase.class)
                 .registerCommandHandler(c -> new AssuranceHandler(c.repository(Member.class), registry, assurances, clock))
                 .registerCommandHandler(c -> new RoleHandler(c.repository(Member.class), clock))
+                .registerCommandHandler(c -> new TtpHandler(c.repository(Member.class), registry, assurances, clock))
                 .registerCommandHandler(c -> new ArbitrationHandler(c.repository(ArbitrationCase.class),
                         c.repository(Member.class), new CaseNumbers(db), assurances, registry,
                         memberId -> certificates.getOrDefault(memberId, List.of()), clock))

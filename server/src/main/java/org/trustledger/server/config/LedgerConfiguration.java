@@ -19,6 +19,7 @@ import org.trustledger.ledger.member.EmailTokens;
 import org.trustledger.ledger.member.EmailVerificationHandler;
 import org.trustledger.ledger.member.Member;
 import org.trustledger.ledger.member.SecretHasher;
+import org.trustledger.ledger.member.TtpHandler;
 import org.trustledger.query.CaseProjection;
 import org.trustledger.query.MailOutbox;
 import org.trustledger.query.MemberHistory;
@@ -70,6 +71,12 @@ public class LedgerConfiguration {
     AssuranceHandler assuranceHandler(@Qualifier("memberRepository") Repository<Member> members,
                                       EmailRegistry registry, AssuranceRegistry assurances, Clock clock) {
         return new AssuranceHandler(members, registry, assurances, clock);
+    }
+
+    @Bean
+    TtpHandler ttpHandler(@Qualifier("memberRepository") Repository<Member> members, EmailRegistry emails,
+                          AssuranceRegistry assurances, Clock clock) {
+        return new TtpHandler(members, emails, assurances, clock);
     }
 
     @Bean

@@ -13,6 +13,8 @@ import org.trustledger.ledger.api.LedgerRefusal;
 import org.trustledger.ledger.api.PersonName;
 import org.trustledger.ledger.api.RecordAssuranceCommand;
 import org.trustledger.ledger.api.RecordAssurerChallengeCommand;
+import org.trustledger.ledger.api.RecordTopUpCommand;
+import org.trustledger.ledger.api.RecordTtpAssuranceCommand;
 import org.trustledger.ledger.api.RefusalCode;
 import org.trustledger.ledger.api.RegisterMemberCommand;
 import org.trustledger.ledger.api.SecurityQuestionAnswer;
@@ -84,6 +86,28 @@ public class LedgerMutations {
         // Both parties' documents show the assurance (its own document is written with the assuree's).
         sync.awaitMember(outcome.assureeId());
         sync.awaitMember(input.assurerId());
+        return new Types.RecordAssurancePayload(readModel.assurance(outcome.assuranceId()).orElseThrow(), null);
+    }
+
+    @MutationMapping
+    public Types.RecordAssurancePayload recordTtpAssurance(@Argument Types.RecordTtpAssuranceInput input) {
+        return assurancePayload(commands.sendAndWait(new RecordTtpAssuranceCommand(UUID.randomUUID().toString(),
+                input.adminId(), input.assureeEmail(), input.assureeDateOfBirth(), input.ttpName(), input.ttpKind(),
+                input.country(), input.date(), input.documents(), input.points())));
+    }
+
+    @MutationMapping
+    public Types.RecordAssurancePayload recordTopUp(@Argument Types.RecordTopUpInput input) {
+        return assurancePayload(commands.sendAndWait(new RecordTopUpCommand(UUID.randomUUID().toString(),
+                input.seniorAssurerId(), input.assureeEmail(), input.assureeDateOfBirth(), input.date(), input.points())));
+    }
+
+    private Types.RecordAssurancePayload assurancePayload(AssuranceOutcome outcome) {
+        if (!outcome.isRecorded()) {
+            return new Types.RecordAssurancePayload(null,
+                    new Types.Refusal(outcome.refusalCode().name(), outcome.refusalMessage()));
+        }
+        sync.awaitMember(outcome.assureeId());
         return new Types.RecordAssurancePayload(readModel.assurance(outcome.assuranceId()).orElseThrow(), null);
     }
 

@@ -32,6 +32,15 @@ final class Types {
                                 Boolean assureeAgreedToCommunityAgreement, Boolean assurerSawOriginalDocuments) {
     }
 
+    record RecordTtpAssuranceInput(String adminId, String assureeEmail, LocalDate assureeDateOfBirth, String ttpName,
+                                   String ttpKind, String country, LocalDate date, List<String> documents,
+                                   Integer points) {
+    }
+
+    record RecordTopUpInput(String seniorAssurerId, String assureeEmail, LocalDate assureeDateOfBirth, LocalDate date,
+                            Integer points) {
+    }
+
     record RecordAssurerChallengeInput(String memberId, Integer scorePercent, LocalDate passedOn) {
     }
 
