@@ -40,7 +40,9 @@ import org.trustledger.ledger.api.RoleWithdrawn;
 import org.trustledger.ledger.api.TtpAssuranceRecorded;
 import org.trustledger.ledger.api.AssuranceKind;
 import org.trustledger.ledger.api.AssuranceRecorded;
+import org.trustledger.ledger.api.AssurerChallengeGraded;
 import org.trustledger.ledger.api.AssurerChallengePassed;
+import org.trustledger.ledger.api.AssurerChallengeStarted;
 import org.trustledger.ledger.api.EmailVerificationExpired;
 import org.trustledger.ledger.api.EmailVerificationRequested;
 import org.trustledger.ledger.api.EmailVerified;
@@ -171,6 +173,29 @@ public class MemberProjection {
             List<Document> received = new ArrayList<>(doc.getList("received", Document.class));
             received.add(new Document("id", e.assuranceId()).append("points", e.points()).append("voided", false));
             doc.put("received", received);
+        });
+    }
+
+    @EventHandler
+    void on(AssurerChallengeStarted e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.memberId(), seq, at, doc -> {
+            List<Document> attempts = new ArrayList<>(doc.getList("challengeAttempts", Document.class, List.of()));
+            attempts.add(new Document("attemptId", e.attemptId()).append("startedAt", Date.from(e.startedAt()))
+                    .append("total", e.questionIds().size()));
+            doc.put("challengeAttempts", attempts);
+        });
+    }
+
+    @EventHandler
+    void on(AssurerChallengeGraded e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.memberId(), seq, at, doc -> {
+            List<Document> attempts = new ArrayList<>();
+            for (Document a : doc.getList("challengeAttempts", Document.class, List.of())) {
+                attempts.add(a.getString("attemptId").equals(e.attemptId()) ? new Document(a)
+                        .append("gradedAt", Date.from(e.gradedAt())).append("correct", e.correct())
+                        .append("total", e.total()).append("scorePercent", e.scorePercent()).append("passed", e.passed()) : a);
+            }
+            doc.put("challengeAttempts", attempts);
         });
     }
 

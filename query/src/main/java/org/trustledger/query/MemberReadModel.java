@@ -110,6 +110,25 @@ public class MemberReadModel {
         return overdue;
     }
 
+    /** One challenge attempt as recorded (grade fields null until answered). */
+    public record ChallengeAttempt(String attemptId, Instant startedAt, Instant gradedAt, Integer correct, int total,
+                                   Integer scorePercent, Boolean passed) {
+    }
+
+    public List<ChallengeAttempt> challengeAttempts(String memberId) {
+        Document d = members.find(eq("_id", memberId)).projection(new Document("challengeAttempts", 1)).first();
+        List<ChallengeAttempt> result = new ArrayList<>();
+        if (d != null) {
+            for (Document a : d.getList("challengeAttempts", Document.class, List.of())) {
+                java.util.Date graded = a.getDate("gradedAt");
+                result.add(new ChallengeAttempt(a.getString("attemptId"), a.getDate("startedAt").toInstant(),
+                        graded == null ? null : graded.toInstant(), a.getInteger("correct"), a.getInteger("total"),
+                        a.getInteger("scorePercent"), a.getBoolean("passed")));
+            }
+        }
+        return result;
+    }
+
     /** How many events the member projection has applied since it was last built from scratch. */
     public long appliedEvents() {
         Document d = database.getCollection(ReadModelCollections.PROJECTION_STATUS)

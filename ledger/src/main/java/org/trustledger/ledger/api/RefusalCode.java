@@ -73,5 +73,6 @@ public enum RefusalCode {
     TOP_UP_NOT_INDEPENDENT,
     // Assurer Challenge (DOMAIN.md section 4)
     CHALLENGE_SCORE_INVALID,
+    CHALLENGE_ATTEMPT_NOT_OPEN,
     CHALLENGE_SCORE_BELOW_PASS_MARK
 }

@@ -32,6 +32,12 @@ import org.trustledger.ledger.api.PointsAdjusted;
 import org.trustledger.ledger.api.Role;
 import org.trustledger.ledger.api.RoleAppointed;
 import org.trustledger.ledger.api.RoleWithdrawn;
+import org.trustledger.ledger.api.AssurerChallengeGraded;
+import org.trustledger.ledger.api.AssurerChallengeStarted;
+import org.trustledger.ledger.api.ChallengeGrade;
+import org.trustledger.ledger.api.StartAssurerChallengeCommand;
+import org.trustledger.ledger.api.SubmitAssurerChallengeCommand;
+import org.trustledger.ledger.challenge.QuestionBank;
 import org.trustledger.ledger.api.TtpAssuranceRecorded;
 import org.trustledger.ledger.rules.Standing;
 import org.trustledger.ledger.api.AddEmailCommand;
@@ -103,6 +109,9 @@ public class Member {
     /** Active TTP-assisted assurances: assurance id to the TTP's normalised name and the recording admin. */
     private Map<String, String[]> ttpAssurances = new LinkedHashMap<>();
     private boolean topUpReceived;
+    /** The open challenge attempt, if any: its id and drawn questions. */
+    private String openAttempt;
+    private List<String> openQuestions = new ArrayList<>();
 
     /** An email address waiting for its token. */
     record Pending(String nonce, Instant expiresAt) {
@@ -211,6 +220,49 @@ public class Member {
             throw new LedgerRefusal(RefusalCode.CHALLENGE_SCORE_INVALID, "A challenge cannot be passed in the future.");
         }
         apply(new AssurerChallengePassed(memberId, cmd.scorePercent(), passedOn, cmd.recordedBy(), clock.instant()));
+    }
+
+    // ---- the Assurer Challenge quiz (DOMAIN.md section 4) -------------------------------------------
+
+    @CommandHandler
+    public List<String> handle(StartAssurerChallengeCommand cmd, QuestionBank bank, java.security.SecureRandom random,
+                               Clock clock) {
+        requireUsable();
+        List<String> drawn = bank.draw(random);
+        apply(new AssurerChallengeStarted(memberId, cmd.attemptId(), drawn, clock.instant()));
+        return drawn;
+    }
+
+    @CommandHandler
+    public ChallengeGrade handle(SubmitAssurerChallengeCommand cmd, QuestionBank bank, Clock clock) {
+        requireUsable();
+        if (openAttempt == null || !openAttempt.equals(cmd.attemptId())) {
+            throw new LedgerRefusal(RefusalCode.CHALLENGE_ATTEMPT_NOT_OPEN,
+                    "This attempt is not open: it was answered already or replaced by a newer one. Start a new challenge.");
+        }
+        int total = openQuestions.size();
+        int correct = bank.correct(openQuestions, cmd.answers() == null ? java.util.Map.of() : cmd.answers());
+        int score = total == 0 ? 0 : (int) Math.floor(100.0 * correct / total);
+        boolean passed = score >= PointsRules.CHALLENGE_PASS_MARK_PERCENT;
+        Instant now = clock.instant();
+        apply(new AssurerChallengeGraded(memberId, cmd.attemptId(), correct, total, score, passed, now));
+        if (passed && !challengePassed) {
+            apply(new AssurerChallengePassed(memberId, score, LocalDate.ofInstant(now, clock.getZone()),
+                    "challenge " + cmd.attemptId(), now));
+        }
+        return new ChallengeGrade(cmd.attemptId(), correct, total, score, passed);
+    }
+
+    @EventSourcingHandler
+    void on(AssurerChallengeStarted e) {
+        openAttempt = e.attemptId();
+        openQuestions = new ArrayList<>(e.questionIds());
+    }
+
+    @EventSourcingHandler
+    void on(AssurerChallengeGraded e) {
+        openAttempt = null;
+        openQuestions = new ArrayList<>();
     }
 
     // ---- assurance: decided by AssuranceHandler, which holds both parties -------------------------

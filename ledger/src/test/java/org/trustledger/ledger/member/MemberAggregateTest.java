@@ -86,7 +86,7 @@ public class MemberAggregateTest {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    static Matcher<List<EventMessage<?>>> events(Consumer<List<Object>> check) {
+    public static Matcher<List<EventMessage<?>>> events(Consumer<List<Object>> check) {
         return (Matcher) Matchers.predicate((List<EventMessage<?>> messages) -> {
             List<Object> payloads = messages.stream().map(m -> (Object) m.getPayload()).toList();
             check.accept(payloads);

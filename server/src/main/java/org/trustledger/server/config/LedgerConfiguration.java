@@ -11,6 +11,7 @@ import org.trustledger.issuance.CertificateRegister;
 import org.trustledger.ledger.arbitration.ArbitrationCase;
 import org.trustledger.ledger.arbitration.ArbitrationHandler;
 import org.trustledger.ledger.arbitration.CaseNumbers;
+import org.trustledger.ledger.challenge.QuestionBank;
 import org.trustledger.ledger.member.AssuranceHandler;
 import org.trustledger.ledger.member.AssuranceRegistry;
 import org.trustledger.ledger.roles.RoleHandler;
@@ -39,6 +40,11 @@ public class LedgerConfiguration {
     @Bean
     SecureRandom secureRandom() {
         return new SecureRandom();
+    }
+
+    @Bean
+    QuestionBank questionBank() {
+        return QuestionBank.shipped();
     }
 
     @Bean
