@@ -2,7 +2,10 @@ package org.trustledger.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.mongodb.client.MongoDatabase;
 import java.time.Instant;
+import java.util.Date;
+import org.bson.Document;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +30,8 @@ class HistoryGraphQlTest {
 
     @Autowired
     HttpGraphQlTester graphQl;
+    @Autowired
+    MongoDatabase db;
 
     @BeforeAll
     static void quiet() {
@@ -121,6 +126,12 @@ class HistoryGraphQlTest {
         String first = assure(f[0], email);
         assure(f[1], email);
         awaitHistory(member, 4);
+        // The issuance register (empty until issuance exists) is asked which certificates rely on lost rights.
+        db.getCollection("certificates").insertMany(List.of(
+                new Document("_id", "0A1B").append("memberId", member).append("notAfter", Date.from(Instant.now().plusSeconds(86400)))
+                        .append("requires", List.of("nameInCertificate")),
+                new Document("_id", "0C2D").append("memberId", member).append("notAfter", Date.from(Instant.now().plusSeconds(86400)))
+                        .append("requires", List.of("clientCertificate"))));
         graphQl.document("query($x: ID!) { voidingImpact(assuranceId: $x) { assuree { statusBefore statusAfter rightsLost }"
                         + " membersWhoseStatusChanges { id } } }").variable("x", first).execute()
                 .path("voidingImpact.assuree.statusBefore").entity(String.class).isEqualTo("ASSURED_MEMBER")
@@ -128,6 +139,8 @@ class HistoryGraphQlTest {
                 .path("voidingImpact.assuree.rightsLost").entityList(String.class)
                 .contains("nameInCertificate", "class3Root", "openPgpKeySigning")
                 .path("voidingImpact.membersWhoseStatusChanges[0].id").entity(String.class).isEqualTo(member);
+        graphQl.document("query($x: ID!) { voidingImpact(assuranceId: $x) { certificatesLosingBacking } }").variable("x", first)
+                .execute().path("voidingImpact.certificatesLosingBacking").entityList(String.class).containsExactly("0A1B");
         graphQl.document("{ voidingImpact(assuranceId: \"none\") { assuree { statusAfter } } }").execute()
                 .path("voidingImpact").valueIsNull();
     }

@@ -1,5 +1,6 @@
 package org.trustledger.server.graphql;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +9,7 @@ import org.springframework.graphql.data.method.annotation.MutationMapping;
 import org.springframework.graphql.data.method.annotation.QueryMapping;
 import org.springframework.graphql.data.method.annotation.SchemaMapping;
 import org.springframework.stereotype.Controller;
+import org.trustledger.issuance.CertificateRegister;
 import org.trustledger.ledger.rules.Standing;
 import org.trustledger.ledger.rules.Timeline;
 import org.trustledger.query.MemberHistory;
@@ -22,11 +24,16 @@ public class HistoryController {
     private final MemberHistory history;
     private final MemberReadModel members;
     private final ProjectionRebuild rebuild;
+    private final CertificateRegister certificates;
+    private final Clock clock;
 
-    public HistoryController(MemberHistory history, MemberReadModel members, ProjectionRebuild rebuild) {
+    public HistoryController(MemberHistory history, MemberReadModel members, ProjectionRebuild rebuild,
+                             CertificateRegister certificates, Clock clock) {
         this.history = history;
         this.members = members;
         this.rebuild = rebuild;
+        this.certificates = certificates;
+        this.clock = clock;
     }
 
     record PointsAsOf(String memberId, Instant at, Timeline.View view, Types.Points points, Object status,
@@ -67,7 +74,11 @@ public class HistoryController {
                     changed.add(p.memberId());
                 }
             }
-            return new VoidingImpact(i.assurance(), party(i.assuree()), party(i.assurer()), changed, List.of());
+            List<String> losing = new ArrayList<>();
+            for (MemberHistory.PartyImpact p : List.of(i.assuree(), i.assurer())) {
+                losing.addAll(certificates.certificatesRelyingOn(p.memberId(), p.rightsLost(), clock.instant()));
+            }
+            return new VoidingImpact(i.assurance(), party(i.assuree()), party(i.assurer()), changed, losing);
         }).orElse(null);
     }
 
