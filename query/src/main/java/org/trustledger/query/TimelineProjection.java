@@ -157,11 +157,12 @@ public class TimelineProjection {
             return s(entry(Change.LOCKED, at, true), p, "account locked: " + e.reason(), null, e.caseId());
         }
         if (p instanceof DateOfBirthChanged e) {
-            return s(entry(Change.DATE_OF_BIRTH_CHANGED, at, true).dob(e.dateOfBirth()), p, "date of birth corrected: "
-                    + e.reason(), null, e.caseId());
+            return s(entry(Change.DATE_OF_BIRTH_CHANGED, at, e.caseId() != null).dob(e.dateOfBirth()), p,
+                    "date of birth corrected: " + e.reason(), e.caseId() == null ? e.memberId() : null, e.caseId());
         }
         if (p instanceof NameChanged e) {
-            return s(entry(Change.OTHER, at, true), p, "name corrected: " + e.reason(), null, e.caseId());
+            return s(entry(Change.OTHER, at, e.caseId() != null), p, "name corrected: " + e.reason(),
+                    e.caseId() == null ? e.memberId() : null, e.caseId());
         }
         if (p instanceof AccountDeleted e) {
             return s(entry(Change.DELETED, at, true), p, "account deleted (anonymised)", null, e.caseId());

@@ -182,6 +182,21 @@ class LedgerGraphQlTest {
     }
 
     @Test
+    void a_member_corrects_their_details_only_before_any_assurance_counts() {
+        String email = uniqueEmail();
+        String id = registerAndVerify(email, "1990-12-10");
+        String correct = "mutation($m: ID!, $d: Date!) { correctMemberDetails(input: {memberId: $m, givenNames: \"Ada\","
+                + " familyName: \"Byron\", dateOfBirth: $d}) { member { id } error { code } } }";
+        graphQl.document(correct).variable("m", id).variable("d", "1990-12-11").execute()
+                .path("correctMemberDetails.error").valueIsNull();
+        graphQl.documentName("recordAssurance").variable("input", assurance(memberId(FOUNDERS[0]), email, "1990-12-11", 10))
+                .execute().path("recordAssurance.error").valueIsNull();
+        graphQl.document(correct).variable("m", id).variable("d", "1990-12-12").execute()
+                .path("correctMemberDetails.member").valueIsNull()
+                .path("correctMemberDetails.error.code").entity(String.class).isEqualTo("DETAILS_FIXED_BY_ASSURANCE");
+    }
+
+    @Test
     void a_bad_token_is_refused() {
         graphQl.documentName("verifyEmail").variable("token", "not-a-token").execute()
                 .path("verifyEmail.member").valueIsNull()

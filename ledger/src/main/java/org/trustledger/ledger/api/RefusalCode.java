@@ -21,6 +21,7 @@ public enum RefusalCode {
     EMAIL_ALREADY_VERIFIED,
     MEMBER_NOT_FOUND,
     ACCOUNT_EXPIRED,
+    DETAILS_FIXED_BY_ASSURANCE,
     // Face-to-face assurance (DOMAIN.md section 2)
     ASSURER_NOT_FOUND,
     ASSURER_ACCOUNT_UNUSABLE,

@@ -41,6 +41,7 @@ import org.trustledger.ledger.challenge.QuestionBank;
 import org.trustledger.ledger.api.TtpAssuranceRecorded;
 import org.trustledger.ledger.rules.Standing;
 import org.trustledger.ledger.api.AddEmailCommand;
+import org.trustledger.ledger.api.CorrectOwnDetailsCommand;
 import org.trustledger.ledger.api.AssuranceGiven;
 import org.trustledger.ledger.api.AssuranceKind;
 import org.trustledger.ledger.api.AssuranceRecorded;
@@ -202,6 +203,23 @@ public class Member {
         apply(new EmailVerificationExpired(memberId, email, account, now));
         registry.release(email, memberId);
         return true;
+    }
+
+    @CommandHandler
+    public void handle(CorrectOwnDetailsCommand cmd, Clock clock) {
+        requireUsable();
+        if (PointsRules.assurancePoints(facts().countedAwards(), grantedAssurancePoints) > 0) {
+            throw new LedgerRefusal(RefusalCode.DETAILS_FIXED_BY_ASSURANCE, "Name and date of birth can be changed by"
+                    + " the member only while they have 0 assurance points; after that only an arbitration ruling can.");
+        }
+        PersonName newName = checkName(cmd.name());
+        LocalDate newDob = checkDateOfBirth(cmd.dateOfBirth(), clock);
+        if (!newName.equals(name)) {
+            apply(new NameChanged(null, memberId, newName, "corrected by the member", clock.instant()));
+        }
+        if (!newDob.equals(dateOfBirth)) {
+            apply(new DateOfBirthChanged(null, memberId, newDob, "corrected by the member", clock.instant()));
+        }
     }
 
     @CommandHandler

@@ -248,6 +248,26 @@ public class MemberAggregateTest {
     }
 
     @Test
+    void a_member_corrects_name_and_date_of_birth_only_while_at_0_points() {
+        PersonName fixed = new PersonName("Ada", "Augusta", "Lovelace", null);
+        fixture.given(registered())
+                .when(new org.trustledger.ledger.api.CorrectOwnDetailsCommand(ID, fixed, LocalDate.of(1990, 12, 11)))
+                .expectEvents(new org.trustledger.ledger.api.NameChanged(null, ID, fixed, "corrected by the member", NOW),
+                        new org.trustledger.ledger.api.DateOfBirthChanged(null, ID, LocalDate.of(1990, 12, 11),
+                                "corrected by the member", NOW));
+        fixture.given(registered(), new org.trustledger.ledger.api.AssuranceRecorded("a1", ID, "x",
+                        org.trustledger.ledger.api.AssuranceKind.FACE_TO_FACE, 1, 1, LocalDate.of(2026, 11, 1), "Berlin",
+                        "Ada Lovelace", List.of("passport"), true, true, NOW))
+                .when(new org.trustledger.ledger.api.CorrectOwnDetailsCommand(ID, fixed, DOB))
+                .expectException(refusal(RefusalCode.DETAILS_FIXED_BY_ASSURANCE)).expectNoEvents();
+        fixture.given(registered(), new org.trustledger.ledger.api.AssuranceRecorded("a0", ID, "x",
+                        org.trustledger.ledger.api.AssuranceKind.FACE_TO_FACE, 0, 0, LocalDate.of(2026, 11, 1), "Berlin",
+                        "Ada Lovelace", List.of("passport"), true, true, NOW))
+                .when(new org.trustledger.ledger.api.CorrectOwnDetailsCommand(ID, fixed, DOB))
+                .expectEvents(new org.trustledger.ledger.api.NameChanged(null, ID, fixed, "corrected by the member", NOW));
+    }
+
+    @Test
     void the_challenge_pass_mark_is_80_percent() {
         fixture.given(registered()).when(new RecordAssurerChallengeCommand(ID, 80, LocalDate.of(2026, 11, 20), "admin"))
                 .expectEvents(new AssurerChallengePassed(ID, 80, LocalDate.of(2026, 11, 20), "admin", NOW));

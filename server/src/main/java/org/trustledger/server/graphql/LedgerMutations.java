@@ -9,6 +9,7 @@ import org.springframework.graphql.data.method.annotation.MutationMapping;
 import org.springframework.stereotype.Controller;
 import org.trustledger.ledger.api.AddEmailCommand;
 import org.trustledger.ledger.api.AssuranceOutcome;
+import org.trustledger.ledger.api.CorrectOwnDetailsCommand;
 import org.trustledger.ledger.api.LedgerRefusal;
 import org.trustledger.ledger.api.PersonName;
 import org.trustledger.ledger.api.RecordAssuranceCommand;
@@ -64,6 +65,13 @@ public class LedgerMutations {
     public Types.MemberPayload addEmail(@Argument Types.AddEmailInput input) {
         return memberPayload(() -> commands.sendAndWait(new AddEmailCommand(input.memberId(), input.email())),
                 input.memberId());
+    }
+
+    @MutationMapping
+    public Types.MemberPayload correctMemberDetails(@Argument Types.CorrectMemberDetailsInput input) {
+        return memberPayload(() -> commands.sendAndWait(new CorrectOwnDetailsCommand(input.memberId(),
+                new PersonName(input.givenNames(), input.middleName(), input.familyName(), input.suffix()),
+                input.dateOfBirth())), input.memberId());
     }
 
     @MutationMapping

@@ -24,6 +24,10 @@ final class Types {
                                List<SecurityQuestionInput> securityQuestions) {
     }
 
+    record CorrectMemberDetailsInput(String memberId, String givenNames, String middleName, String familyName,
+                                     String suffix, LocalDate dateOfBirth) {
+    }
+
     record AddEmailInput(String memberId, String email) {
     }
 
