@@ -321,6 +321,18 @@ public class MemberProjection {
                 .append("familyName", n.familyName()).append("suffix", n.suffix());
     }
 
+    /**
+     * Any other event of a member's stream (a refused assurance attempt, an ordered revocation...):
+     * nothing to project, but the document must remember it saw it, or read-your-writes would wait
+     * for an event this projection never acknowledges.
+     */
+    @EventHandler
+    void on(Object other, DomainEventMessage<?> message, @Timestamp Instant at) {
+        if ("Member".equals(message.getType())) {
+            update(message.getAggregateIdentifier(), message.getSequenceNumber(), at, doc -> { });
+        }
+    }
+
     @ResetHandler
     void reset() {
         members.deleteMany(new Document());

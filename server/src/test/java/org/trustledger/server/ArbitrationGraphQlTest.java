@@ -3,6 +3,8 @@ package org.trustledger.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -41,6 +43,17 @@ class ArbitrationGraphQlTest {
         return helper;
     }
 
+    /** Appoints the role unless an earlier test in this shared application already did. */
+    @SuppressWarnings("unchecked")
+    void ensureRole(String memberId, String role, String by) {
+        Map<String, Object> payload = graphQl.document("mutation($m: ID!, $r: Role!, $by: ID!) { appointRole(input: {"
+                        + "memberId: $m, role: $r, appointedBy: $by, reason: \"appointed for the test\"}) { error { code } } }")
+                .variable("m", memberId).variable("r", role).variable("by", by).execute()
+                .path("appointRole").entity(Map.class).get();
+        Map<String, Object> error = (Map<String, Object>) payload.get("error");
+        assertThat(error == null || "ROLE_ALREADY_HELD".equals(error.get("code"))).as(String.valueOf(error)).isTrue();
+    }
+
     String assure(String founderEmail, String email, String dob) {
         return graphQl.documentName("recordAssurance")
                 .variable("input", helper().assurance(helper().memberId(founderEmail), email, dob, 35)).execute()
@@ -59,11 +72,9 @@ class ArbitrationGraphQlTest {
         String forged = assure(f[1], email, "1988-08-08");
         assure(f[2], email, "1988-08-08");
 
-        graphQl.document("mutation($m: ID!, $by: ID!) { appointRole(input: {memberId: $m, role: ARBITRATOR, appointedBy: $by,"
-                        + " reason: \"trained\"}) { member { roles } error { code } } }")
-                .variable("m", arbitrator).variable("by", support).execute()
-                .path("appointRole.error").valueIsNull()
-                .path("appointRole.member.roles").entityList(String.class).contains("ARBITRATOR");
+        ensureRole(arbitrator, "ARBITRATOR", support);
+        graphQl.document("query($m: ID!) { member(id: $m) { roles } }").variable("m", arbitrator).execute()
+                .path("member.roles").entityList(String.class).contains("ARBITRATOR");
         graphQl.document("mutation($m: ID!, $by: ID!) { appointRole(input: {memberId: $m, role: SUPPORT, appointedBy: $by,"
                         + " reason: \"x\"}) { member { id } error { code } } }")
                 .variable("m", member).variable("by", member).execute()
@@ -142,9 +153,7 @@ class ArbitrationGraphQlTest {
                 + " assuree { points { assurance } } } error { code } } }";
         graphQl.document(ttp).variable("a", admin).variable("e", email).execute()
                 .path("recordTtpAssurance.error.code").entity(String.class).isEqualTo("NOT_AUTHORISED");
-        graphQl.document("mutation($m: ID!, $by: ID!) { appointRole(input: {memberId: $m, role: TTP_ADMIN, appointedBy: $by,"
-                        + " reason: \"notary network\"}) { error { code } } }")
-                .variable("m", admin).variable("by", support).execute().path("appointRole.error").valueIsNull();
+        ensureRole(admin, "TTP_ADMIN", support);
         graphQl.document(ttp).variable("a", admin).variable("e", email).execute()
                 .path("recordTtpAssurance.error").valueIsNull()
                 .path("recordTtpAssurance.assurance.kind").entity(String.class).isEqualTo("TTP_ASSISTED")
@@ -153,6 +162,97 @@ class ArbitrationGraphQlTest {
                 .path("recordTtpAssurance.error.code").entity(String.class).isEqualTo("TTP_NOT_DIFFERENT");
         graphQl.documentName("memberByEmail").variable("email", f[1]).execute()
                 .path("memberByEmail.assurancesGiven.totalCount").entity(Integer.class).isEqualTo(givenBefore);
+    }
+
+    /** Sends a ruling mutation and returns the remedy of the newest ruling, failing on a refusal. */
+    String rule(String mutation, String inputFields, Map<String, Object> vars) {
+        var request = graphQl.document("mutation($k: ID!, $a: ID!, $m: ID!) { " + mutation + "(input: {caseId: $k,"
+                + " arbitratorId: $a, memberId: $m, " + inputFields + "}) { case { rulings { remedy } } error { code message } } }");
+        for (Map.Entry<String, Object> v : vars.entrySet()) {
+            request = request.variable(v.getKey(), v.getValue());
+        }
+        var response = request.execute();
+        response.path(mutation + ".error").valueIsNull();
+        List<String> remedies = response.path(mutation + ".case.rulings[*].remedy").entityList(String.class).get();
+        return remedies.get(remedies.size() - 1);
+    }
+
+    @Test
+    void every_ruling_is_available_over_graphql() {
+        String[] f = LedgerGraphQlTest.FOUNDERS;
+        String support = helper().memberId(f[0]);
+        String arbitrator = helper().memberId(f[2]);
+        String email = LedgerGraphQlTest.uniqueEmail();
+        String member = helper().registerAndVerify(email, "1979-09-09");
+        ensureRole(arbitrator, "ARBITRATOR", support);
+        String caseId = graphQl.document("mutation($c: ID!) { fileCase(input: {claimantId: $c, relief: \"all remedies\"}) {"
+                + " case { id } } }").variable("c", member).execute().path("fileCase.case.id").entity(String.class).get();
+        graphQl.document("mutation($k: ID!, $a: ID!, $by: ID!) { assignArbitrator(input: {caseId: $k, arbitratorId: $a,"
+                + " assignedBy: $by}) { error { code } } }").variable("k", caseId).variable("a", arbitrator).variable("by", support)
+                .execute().path("assignArbitrator.error").valueIsNull();
+        Map<String, Object> vars = Map.of("k", caseId, "a", arbitrator, "m", member);
+
+        assertThat(rule("adjustPoints", "assurancePointsDelta: 10, experiencePointsDelta: 0, reason: \"lost CAP form\"", vars))
+                .isEqualTo("ADJUST_POINTS");
+        graphQl.documentName("memberByEmail").variable("email", email).execute()
+                .path("memberByEmail.points.assurance").entity(Integer.class).isEqualTo(10);
+        assertThat(rule("blockAssurer", "reason: \"careless\"", vars)).isEqualTo("BLOCK_ASSURER");
+        assertThat(rule("unblockAssurer", "reason: \"retrained\"", vars)).isEqualTo("UNBLOCK_ASSURER");
+        assertThat(rule("changeMemberName", "givenNames: \"Grace\", familyName: \"Hopper\", reason: \"typo\"", vars))
+                .isEqualTo("CHANGE_NAME");
+        assertThat(rule("changeMemberDateOfBirth", "dateOfBirth: \"1979-09-10\", reason: \"typo\"", vars))
+                .isEqualTo("CHANGE_DATE_OF_BIRTH");
+        assertThat(rule("revokeCertificates", "serials: [\"0A1B\"], reason: \"key compromise\"", vars))
+                .isEqualTo("REVOKE_CERTIFICATES");
+        assertThat(rule("lockAccount", "reason: \"identity theft\"", vars)).isEqualTo("LOCK_ACCOUNT");
+        graphQl.document("query($m: ID!) { member(id: $m) { locked blockedAsAssurer } }").variable("m", member).execute()
+                .path("member.locked").entity(Boolean.class).isEqualTo(true)
+                .path("member.blockedAsAssurer").entity(Boolean.class).isEqualTo(false);
+        assertThat(rule("deleteAccount", "reason: \"asked to leave\"", vars)).isEqualTo("DELETE_ACCOUNT");
+        graphQl.document("query($m: ID!) { member(id: $m) { deleted status } }").variable("m", member).execute()
+                .path("member.deleted").entity(Boolean.class).isEqualTo(true);
+        graphQl.documentName("memberByEmail").variable("email", email).execute().path("memberByEmail").valueIsNull();
+
+        String bob = helper().memberId(f[1]);
+        ensureRole(bob, "ORGANISATION_ASSURER", support);
+        graphQl.document("mutation($m: ID!, $by: ID!) { withdrawRole(input: {memberId: $m, role: ORGANISATION_ASSURER,"
+                        + " withdrawnBy: $by, reason: \"term ended\"}) { member { roles } error { code } } }")
+                .variable("m", bob).variable("by", support).execute()
+                .path("withdrawRole.error").valueIsNull()
+                .path("withdrawRole.member.roles").entityList(String.class).doesNotContain("ORGANISATION_ASSURER");
+    }
+
+    @Test
+    void a_top_up_follows_two_ttp_assurances_and_a_passed_challenge() {
+        String[] f = LedgerGraphQlTest.FOUNDERS;
+        String support = helper().memberId(f[0]);
+        String email = LedgerGraphQlTest.uniqueEmail();
+        String member = helper().registerAndVerify(email, "1966-06-06");
+        for (String admin : List.of(f[0], f[1])) {
+            ensureRole(helper().memberId(admin), "TTP_ADMIN", support);
+        }
+        int n = 0;
+        for (String admin : List.of(f[0], f[1])) {
+            n++;
+            graphQl.document("mutation($a: ID!, $e: String!, $t: String!) { recordTtpAssurance(input: {adminId: $a,"
+                            + " assureeEmail: $e, assureeDateOfBirth: \"1966-06-06\", ttpName: $t, ttpKind: \"notary\","
+                            + " country: \"NL\", date: \"2026-11-20\", documents: [\"passport\"], points: 35}) { error { code } } }")
+                    .variable("a", helper().memberId(admin)).variable("e", email).variable("t", "Notary " + n).execute()
+                    .path("recordTtpAssurance.error").valueIsNull();
+        }
+        graphQl.documentName("recordAssurerChallenge").variable("input", Map.of("memberId", member, "scorePercent", 90))
+                .execute().path("recordAssurerChallenge.error").valueIsNull();
+        String topUp = "mutation($s: ID!, $e: String!) { recordTopUp(input: {seniorAssurerId: $s, assureeEmail: $e,"
+                + " assureeDateOfBirth: \"1966-06-06\", date: \"2026-11-21\", points: 35}) { assurance { kind counted"
+                + " assuree { points { assurance } status } } error { code } } }";
+        graphQl.document(topUp).variable("s", helper().memberId(f[1])).variable("e", email).execute()
+                .path("recordTopUp.error.code").entity(String.class).isEqualTo("TOP_UP_NOT_INDEPENDENT");
+        graphQl.document(topUp).variable("s", helper().memberId(f[2])).variable("e", email).execute()
+                .path("recordTopUp.error").valueIsNull()
+                .path("recordTopUp.assurance.kind").entity(String.class).isEqualTo("TTP_TOP_UP")
+                .path("recordTopUp.assurance.counted").entity(Integer.class).isEqualTo(30)
+                .path("recordTopUp.assurance.assuree.points.assurance").entity(Integer.class).isEqualTo(100)
+                .path("recordTopUp.assurance.assuree.status").entity(String.class).isEqualTo("ASSURER");
     }
 
     @Test
