@@ -39,7 +39,12 @@ class RestartAndRebuildTest {
     }
 
     ConfigurableApplicationContext start() {
+        return start(false);
+    }
+
+    ConfigurableApplicationContext start(boolean rebuild) {
         return new SpringApplicationBuilder(TrustLedgerApplication.class).run(Args.of(Map.of(
+                "trustledger.rebuild-projections", rebuild,
                 "server.port", "0",
                 "trustledger.data-dir", dataDir.toString(),
                 "trustledger.dev-mode", "true",
@@ -121,6 +126,30 @@ class RestartAndRebuildTest {
             }
             assertThat(all(db, "member_view")).isEqualTo(members);
             assertThat(all(db, "assurance_view")).isEqualTo(assurances);
+        }
+    }
+
+    @Test
+    void the_start_up_switch_rebuilds_every_projection_to_the_same_state() throws Exception {
+        List<Document> members;
+        try (ConfigurableApplicationContext first = start()) {
+            GraphQlHttp api = client(first);
+            String email = "switch@example.org";
+            api.registerAndVerify(email, "1975-05-05");
+            api.data(GraphQlHttp.ASSURE, Map.of("input", GraphQlHttp.assurance(api.memberId(FOUNDERS[0]), email, "1975-05-05", 20)));
+            members = all(first.getBean(MongoDatabase.class), "member_view");
+            // Damage the read model behind the projection's back: only a rebuild can bring it back.
+            first.getBean(MongoDatabase.class).getCollection("member_view").deleteMany(new Document());
+        }
+        try (ConfigurableApplicationContext second = start(true)) {
+            MongoDatabase db = second.getBean(MongoDatabase.class);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!all(db, "member_view").equals(members) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(all(db, "member_view")).isEqualTo(members);
+            assertThat(second.getBean(org.trustledger.server.rebuild.ProjectionRebuild.class).status())
+                    .extracting(org.trustledger.server.rebuild.ProjectionRebuild.Status::name).contains("members", "history");
         }
     }
 

@@ -181,6 +181,28 @@ class ArbitrationAndRolesTest {
     }
 
     @Test
+    void a_voided_assurance_no_longer_earns_its_assurer_experience() {
+        // A new Assurer: three founders' assurances and a passed challenge.
+        String assurer = member("new@example.org", DOB);
+        for (String f : List.of(alice, bob, support)) {
+            assure(f, "new@example.org", DOB, 35);
+        }
+        send(new org.trustledger.ledger.api.RecordAssurerChallengeCommand(assurer, 90, LocalDate.of(2026, 11, 22), "test"));
+        List<String> given = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            member("m" + i + "@example.org", DOB);
+            given.add(assure(assurer, "m" + i + "@example.org", DOB, 10).assuranceId());
+        }
+        member("next@example.org", DOB);
+        // Five assurances: 10 EP, so 15 points are allowed now...
+        String caseId = openCase(assurer, carol);
+        send(new RulingCommand(caseId, carol, new Ruling.VoidAssurance(given.get(0), "no meeting took place")));
+        // ...but with one voided the assurer is back at 8 EP and a maximum of 10.
+        assertThat(assure(assurer, "next@example.org", DOB, 15).refusalCode()).isEqualTo(RefusalCode.POINTS_ABOVE_ASSURER_MAXIMUM);
+        assertThat(assure(assurer, "next@example.org", DOB, 10).isRecorded()).isTrue();
+    }
+
+    @Test
     void blocked_assurers_and_locked_accounts_are_refused_until_unblocked() {
         String m = member("m@example.org", DOB);
         String caseId = openCase(m, carol);
@@ -190,6 +212,8 @@ class ArbitrationAndRolesTest {
         assertThat(assure(bob, "m@example.org", DOB, 10).isRecorded()).isTrue();
         send(new RulingCommand(caseId, carol, new Ruling.LockAccount(m, "identity theft")));
         assertThat(assure(alice, "m@example.org", DOB, 10).refusalCode()).isEqualTo(RefusalCode.ASSUREE_LOCKED);
+        assertThat(refusal(new org.trustledger.ledger.api.AddEmailCommand(m, "other@example.org"))).isEqualTo(RefusalCode.ACCOUNT_LOCKED);
+        assertThat(refusal(new WithdrawRoleCommand(alice, Role.SUPPORT, bob, "not support"))).isEqualTo(RefusalCode.NOT_AUTHORISED);
     }
 
     @Test
