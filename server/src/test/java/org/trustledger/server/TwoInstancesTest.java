@@ -31,7 +31,8 @@ class TwoInstancesTest {
     static ConfigurableApplicationContext start(Map<String, Object> extra) {
         Map<String, Object> props = new java.util.HashMap<>(Map.of("server.port", "0",
                 "trustledger.dev-mode", "true", "trustledger.passphrase-hash-cost", "4",
-                "trustledger.embedded.storage", "memory"));
+                "trustledger.embedded.storage", "memory",
+                "trustledger.genesis.file", "src/test/resources/genesis-test.json"));
         props.putAll(extra);
         return new SpringApplicationBuilder(TrustLedgerApplication.class).run(Args.of(props));
     }
@@ -68,6 +69,29 @@ class TwoInstancesTest {
                     assertThat(verified.get("error").isNull()).as(emails.get(i) + ": " + verified).isTrue();
                 }
                 assertThat(emails).hasSize(40).doesNotHaveDuplicates();
+
+                // Three assurers assure one member at the same moment through both nodes: the caps hold
+                // exactly (35 + 35 + 30 counted, AP 100), whoever wins each race.
+                String target = emails.get(0);
+                String[] founders = {"alice@founders.example", "bob@founders.example", "carol@founders.example"};
+                ExecutorService racers = Executors.newFixedThreadPool(3);
+                List<Future<JsonNode>> results = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    GraphQlHttp node = nodes.get(i % 2);
+                    String founder = node.memberId(founders[i]);
+                    results.add(racers.submit(() -> node.data(GraphQlHttp.ASSURE,
+                            Map.of("input", GraphQlHttp.assurance(founder, target, "1990-01-01", 35))).get("recordAssurance")));
+                }
+                List<Integer> counted = new ArrayList<>();
+                for (Future<JsonNode> r : results) {
+                    JsonNode out = r.get(60, TimeUnit.SECONDS);
+                    assertThat(out.get("error").isNull()).as(out.toString()).isTrue();
+                    counted.add(out.get("assurance").get("counted").asInt());
+                }
+                racers.shutdown();
+                assertThat(counted).containsExactlyInAnyOrder(35, 35, 30);
+                assertThat(nodes.get(1).data(GraphQlHttp.MEMBER, Map.of("email", target)).get("memberByEmail")
+                        .get("points").get("assurance").asInt()).isEqualTo(100);
             }
         }
     }

@@ -3,7 +3,15 @@ package org.trustledger.server.config;
 import com.mongodb.client.MongoDatabase;
 import java.time.Clock;
 import java.time.Duration;
+import com.mongodb.MongoException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
+import org.axonframework.commandhandling.gateway.IntervalRetryScheduler;
 import org.axonframework.common.caching.Cache;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.common.transaction.TransactionManager;
@@ -61,6 +69,34 @@ public class AxonConfiguration {
                 .messageMonitor(config.messageMonitor(EventStore.class, "eventStore"))
                 .spanFactory(config.getComponent(EventBusSpanFactory.class))
                 .fetchDelay(100).build();
+    }
+
+    /**
+     * Commands that lose an optimistic-concurrency race (another node appended to the same member
+     * first) are retried a few times on the fresh state; nothing else is retried, so a business
+     * refusal is answered at once.
+     */
+    @Bean
+    CommandGateway commandGateway(CommandBus commandBus) {
+        ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "command-retry");
+            thread.setDaemon(true);
+            return thread;
+        });
+        return DefaultCommandGateway.builder().commandBus(commandBus)
+                .retryScheduler(IntervalRetryScheduler.builder().retryExecutor(retries).maxRetryCount(5).retryInterval(25)
+                        .nonTransientFailurePredicate(AxonConfiguration::isNotRetryable).build())
+                .build();
+    }
+
+    /**
+     * Axon asks this of a failure and of each of its causes; a retry happens only if all say "retryable".
+     * A lost optimistic-concurrency race is a ConcurrencyException caused by the store's duplicate-key
+     * error (the cached aggregate is evicted on rollback, so the retry sees the fresh state); store
+     * errors are transient too. Everything else, refusals first, is answered at once.
+     */
+    static boolean isNotRetryable(Throwable failure) {
+        return !(failure instanceof ConcurrencyException || failure instanceof MongoException);
     }
 
     @Bean

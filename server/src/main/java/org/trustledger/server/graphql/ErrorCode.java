@@ -8,6 +8,10 @@ public enum ErrorCode {
     DEV_MODE_DISABLED,
     /** The read model did not catch up with the ledger in time; the write itself succeeded. */
     READ_MODEL_LAGGING,
+    /** Another write to the same member won a race several times over; retry the request. */
+    CONFLICT,
+    /** The database could not be reached; nothing was recorded; retry when it is back. */
+    STORE_UNAVAILABLE,
     /** The ledger refused a read for a business reason (rare: most refusals are payload errors). */
     REFUSED,
     /** Anything else; details are in the server log, never in the response. */

@@ -3,7 +3,10 @@ package org.trustledger.server.graphql;
 import graphql.GraphQLError;
 import graphql.GraphqlErrorBuilder;
 import graphql.schema.DataFetchingEnvironment;
+import com.mongodb.MongoSocketException;
+import com.mongodb.MongoTimeoutException;
 import java.util.Map;
+import org.axonframework.modelling.command.ConcurrencyException;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +34,18 @@ public class GraphQlErrors extends DataFetcherExceptionResolverAdapter {
         if (ex instanceof LedgerRefusal refusal) {
             return GraphqlErrorBuilder.newError(env).message(refusal.getMessage()).errorType(ErrorType.BAD_REQUEST)
                     .extensions(Map.of("code", ErrorCode.REFUSED.name(), "refusal", refusal.code().name())).build();
+        }
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof ConcurrencyException) {
+                return error(env, ErrorCode.CONFLICT.name(),
+                        "Someone else changed the same member at the same moment; nothing was recorded. Retry.",
+                        ErrorType.BAD_REQUEST);
+            }
+            if (t instanceof MongoTimeoutException || t instanceof MongoSocketException) {
+                log.warn("Store unavailable in {}: {}", env.getExecutionStepInfo().getPath(), t.getMessage());
+                return error(env, ErrorCode.STORE_UNAVAILABLE.name(),
+                        "The ledger's database is unreachable; nothing was recorded. Retry shortly.", ErrorType.INTERNAL_ERROR);
+            }
         }
         String incident = UUID.randomUUID().toString();
         log.error("Unexpected failure in {} (incident {})", env.getExecutionStepInfo().getPath(), incident, ex);
