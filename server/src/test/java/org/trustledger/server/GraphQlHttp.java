@@ -79,9 +79,28 @@ final class GraphQlHttp {
         if (!reg.get("error").isNull()) {
             throw new AssertionError("registration refused: " + reg.get("error"));
         }
-        String token = data(OUTBOX, Map.of("to", email)).get("devOutbox").get(0).get("token").asString();
-        data(VERIFY, Map.of("token", token));
+        data(VERIFY, Map.of("token", token(email)));
         return reg.get("member").get("id").asString();
+    }
+
+    /** The newest token mailed to the address; the outbox is written asynchronously, as real mail arrives. */
+    String token(String email) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            JsonNode mails = data(OUTBOX, Map.of("to", email)).get("devOutbox");
+            if (mails.size() > 0) {
+                return mails.get(mails.size() - 1).get("token").asString();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("No mail to " + email + " within 10 s");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
     }
 
     String memberId(String email) {
