@@ -28,7 +28,6 @@ class ArbitrationGraphQlTest {
 
     @Autowired
     HttpGraphQlTester graphQl;
-    LedgerGraphQlTest helper;
 
     @BeforeAll
     static void quiet() {
@@ -36,11 +35,7 @@ class ArbitrationGraphQlTest {
     }
 
     LedgerGraphQlTest helper() {
-        if (helper == null) {
-            helper = new LedgerGraphQlTest();
-            helper.graphQl = graphQl;
-        }
-        return helper;
+        return LedgerGraphQlTest.over(graphQl);
     }
 
     /** Appoints the role unless an earlier test in this shared application already did. */

@@ -45,8 +45,7 @@ class ChallengeGraphQlTest {
 
     @Test
     void a_member_with_100_points_fails_once_then_passes_and_becomes_an_assurer() {
-        LedgerGraphQlTest helper = new LedgerGraphQlTest();
-        helper.graphQl = graphQl;
+        LedgerGraphQlTest helper = LedgerGraphQlTest.over(graphQl);
         String email = LedgerGraphQlTest.uniqueEmail();
         String member = helper.registerAndVerify(email, "1982-04-04");
         for (String f : LedgerGraphQlTest.FOUNDERS) {

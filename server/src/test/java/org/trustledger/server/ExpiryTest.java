@@ -49,9 +49,7 @@ class ExpiryTest {
     }
 
     LedgerGraphQlTest helper() {
-        LedgerGraphQlTest h = new LedgerGraphQlTest();
-        h.graphQl = graphQl;
-        return h;
+        return LedgerGraphQlTest.over(graphQl);
     }
 
     @Test

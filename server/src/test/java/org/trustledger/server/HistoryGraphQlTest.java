@@ -39,9 +39,7 @@ class HistoryGraphQlTest {
     }
 
     LedgerGraphQlTest helper() {
-        LedgerGraphQlTest h = new LedgerGraphQlTest();
-        h.graphQl = graphQl;
-        return h;
+        return LedgerGraphQlTest.over(graphQl);
     }
 
     String assure(String founder, String email) {

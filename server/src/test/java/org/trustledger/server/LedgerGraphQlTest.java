@@ -34,6 +34,13 @@ class LedgerGraphQlTest {
         TrustLedgerApplication.quietAxon();
     }
 
+    /** These tests' helpers, over another test's GraphQL tester. */
+    static LedgerGraphQlTest over(HttpGraphQlTester tester) {
+        LedgerGraphQlTest helper = new LedgerGraphQlTest();
+        helper.graphQl = tester;
+        return helper;
+    }
+
     static Map<String, Object> registration(String email, String dob) {
         List<Map<String, String>> questions = new ArrayList<>();
         for (int i = 1; i <= 5; i++) {

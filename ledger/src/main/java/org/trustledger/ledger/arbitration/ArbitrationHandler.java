@@ -22,6 +22,7 @@ import org.trustledger.ledger.api.RulingMade;
 import org.trustledger.ledger.member.AssuranceRegistry;
 import org.trustledger.ledger.member.EmailRegistry;
 import org.trustledger.ledger.member.Member;
+import org.trustledger.ledger.member.Members;
 
 /**
  * Files cases, assigns arbitrators and carries out rulings. A ruling holds the case (only its assigned
@@ -189,11 +190,8 @@ public class ArbitrationHandler {
     }
 
     private Aggregate<Member> member(String id) {
-        try {
-            return members.load(id);
-        } catch (AggregateNotFoundException e) {
-            throw new LedgerRefusal(RefusalCode.MEMBER_NOT_FOUND, "No member with the id " + id + " exists.");
-        }
+        return Members.load(members, id,
+                () -> new LedgerRefusal(RefusalCode.MEMBER_NOT_FOUND, "No member with the id " + id + " exists."));
     }
 
     private static String text(String value, String what) {

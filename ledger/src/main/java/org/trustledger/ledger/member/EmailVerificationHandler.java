@@ -3,7 +3,6 @@ package org.trustledger.ledger.member;
 import java.time.Clock;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.modelling.command.Aggregate;
-import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.Repository;
 import org.trustledger.ledger.api.LedgerRefusal;
 import org.trustledger.ledger.api.RefusalCode;
@@ -33,12 +32,7 @@ public class EmailVerificationHandler {
         if (!tokens.matches(cmd.token(), owner[0], owner[1], nonce)) {
             throw invalid;
         }
-        Aggregate<Member> member;
-        try {
-            member = members.load(owner[0]);
-        } catch (AggregateNotFoundException e) {
-            throw invalid;
-        }
+        Aggregate<Member> member = Members.load(members, owner[0], () -> invalid);
         member.execute(m -> m.verifyEmail(owner[1], nonce, registry, clock.instant()));
         return owner[0];
     }

@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.modelling.command.Aggregate;
-import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.Repository;
 import org.trustledger.ledger.api.AssuranceKind;
 import org.trustledger.ledger.api.AssuranceOutcome;
@@ -128,12 +127,8 @@ public class TtpHandler {
     }
 
     private Aggregate<Member> load(String id, RefusalCode notFound) {
-        try {
-            return members.load(id);
-        } catch (AggregateNotFoundException e) {
-            throw notFound == RefusalCode.ASSUREE_NOT_FOUND ? Member.notFound()
-                    : new LedgerRefusal(notFound, "No member with the id " + id + " exists.");
-        }
+        return Members.load(members, id, () -> notFound == RefusalCode.ASSUREE_NOT_FOUND ? Member.notFound()
+                : new LedgerRefusal(notFound, "No member with the id " + id + " exists."));
     }
 
     private static void checkPoints(int points) {

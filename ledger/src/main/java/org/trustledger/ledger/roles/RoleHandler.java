@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.modelling.command.Aggregate;
-import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.Repository;
 import org.trustledger.ledger.api.AppointRoleCommand;
 import org.trustledger.ledger.api.LedgerRefusal;
@@ -14,6 +13,7 @@ import org.trustledger.ledger.api.RefusalCode;
 import org.trustledger.ledger.api.Role;
 import org.trustledger.ledger.api.WithdrawRoleCommand;
 import org.trustledger.ledger.member.Member;
+import org.trustledger.ledger.member.Members;
 import org.trustledger.ledger.rules.PointsRules;
 import org.trustledger.ledger.rules.Standing;
 
@@ -83,12 +83,8 @@ public class RoleHandler {
     }
 
     private Aggregate<Member> load(String id, RefusalCode notFound) {
-        try {
-            return members.load(id);
-        } catch (AggregateNotFoundException e) {
-            throw new LedgerRefusal(notFound, notFound == RefusalCode.NOT_AUTHORISED
-                    ? "The acting member does not exist." : "No member with this id exists.");
-        }
+        return Members.load(members, id, () -> new LedgerRefusal(notFound, notFound == RefusalCode.NOT_AUTHORISED
+                ? "The acting member does not exist." : "No member with this id exists."));
     }
 
     static String reason(String reason) {
