@@ -39,6 +39,7 @@ public class ErrorCodeInterceptor implements WebGraphQlInterceptor {
         String code = type == ErrorType.InvalidSyntax ? "GRAPHQL_PARSE_FAILED"
                 : type == ErrorType.ValidationError ? "GRAPHQL_VALIDATION_FAILED"
                 : type == ErrorType.OperationNotSupported ? "OPERATION_NOT_SUPPORTED"
+                : type == ErrorType.ExecutionAborted ? "QUERY_LIMIT_EXCEEDED"
                 : "BAD_REQUEST";
         Map<String, Object> extensions = new HashMap<>(error.getExtensions() == null ? Map.of() : error.getExtensions());
         extensions.put("code", code);
