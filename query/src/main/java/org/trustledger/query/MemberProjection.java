@@ -30,6 +30,7 @@ import org.trustledger.ledger.api.AccountLocked;
 import org.trustledger.ledger.api.AssuranceGiven;
 import org.trustledger.ledger.api.AssuranceVoided;
 import org.trustledger.ledger.api.AssurerBlockChanged;
+import org.trustledger.ledger.api.CodeSigningPermissionChanged;
 import org.trustledger.ledger.api.DateOfBirthChanged;
 import org.trustledger.ledger.api.NameChanged;
 import org.trustledger.ledger.api.ParentalConsentRecorded;
@@ -247,6 +248,11 @@ public class MemberProjection {
             roles.remove(e.role().name());
             doc.put("roles", roles);
         });
+    }
+
+    @EventHandler
+    void on(CodeSigningPermissionChanged e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.memberId(), seq, at, doc -> doc.put("codeSigning", e.enabled()));
     }
 
     @EventHandler

@@ -25,6 +25,7 @@ import org.trustledger.ledger.api.AssuranceRecorded;
 import org.trustledger.ledger.api.AssuranceVoided;
 import org.trustledger.ledger.api.AssurerBlockChanged;
 import org.trustledger.ledger.api.AssurerChallengePassed;
+import org.trustledger.ledger.api.CodeSigningPermissionChanged;
 import org.trustledger.ledger.api.DateOfBirthChanged;
 import org.trustledger.ledger.api.EmailVerified;
 import org.trustledger.ledger.api.FoundingAssurerRecognised;
@@ -169,6 +170,10 @@ public class TimelineProjection {
         }
         if (p instanceof ParentalConsentRecorded e) {
             return s(entry(Change.PARENTAL_CONSENT, at, false), p, "parental consent recorded", e.recordedBy(), null);
+        }
+        if (p instanceof CodeSigningPermissionChanged e) {
+            return s(entry(Change.CODE_SIGNING_CHANGED, at, false).flag(e.enabled()), p,
+                    "code signing " + (e.enabled() ? "enabled" : "disabled") + ": " + e.reason(), e.setBy(), null);
         }
         if (p instanceof RoleAppointed e) {
             return s(entry(Change.OTHER, at, false), p, "appointed " + e.role() + ": " + e.reason(), e.appointedBy(), null);

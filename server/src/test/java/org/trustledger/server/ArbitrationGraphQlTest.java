@@ -251,6 +251,23 @@ class ArbitrationGraphQlTest {
     }
 
     @Test
+    void support_enables_code_signing_which_counts_for_assurers_only() {
+        String[] f = LedgerGraphQlTest.FOUNDERS;
+        String support = helper().memberId(f[0]);
+        String founder = helper().memberId(f[2]);
+        String plain = helper().registerAndVerify(LedgerGraphQlTest.uniqueEmail(), "1990-03-03");
+        String set = "mutation($m: ID!, $by: ID!) { setCodeSigning(input: {memberId: $m, enabled: true, setBy: $by,"
+                + " reason: \"signs releases\"}) { member { rights { codeSigning maxValidityDays } } error { code } } }";
+        graphQl.document(set).variable("m", founder).variable("by", plain).execute()
+                .path("setCodeSigning.error.code").entity(String.class).isEqualTo("NOT_AUTHORISED");
+        graphQl.document(set).variable("m", founder).variable("by", support).execute()
+                .path("setCodeSigning.error").valueIsNull()
+                .path("setCodeSigning.member.rights.codeSigning").entity(Boolean.class).isEqualTo(true);
+        graphQl.document(set).variable("m", plain).variable("by", support).execute()
+                .path("setCodeSigning.member.rights.codeSigning").entity(Boolean.class).isEqualTo(false);
+    }
+
+    @Test
     void unknown_cases_are_null() {
         graphQl.document("{ arbitrationCase(id: \"a19990101.1\") { id } }").execute().path("arbitrationCase").valueIsNull();
     }

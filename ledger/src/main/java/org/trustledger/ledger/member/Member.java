@@ -41,6 +41,7 @@ import org.trustledger.ledger.challenge.QuestionBank;
 import org.trustledger.ledger.api.TtpAssuranceRecorded;
 import org.trustledger.ledger.rules.Standing;
 import org.trustledger.ledger.api.AddEmailCommand;
+import org.trustledger.ledger.api.CodeSigningPermissionChanged;
 import org.trustledger.ledger.api.CorrectOwnDetailsCommand;
 import org.trustledger.ledger.api.AssuranceGiven;
 import org.trustledger.ledger.api.AssuranceKind;
@@ -443,6 +444,10 @@ public class Member {
         apply(new RoleWithdrawn(memberId, role, by, reason, now));
     }
 
+    public void setCodeSigning(boolean enabled, String by, String reason, Instant now) {
+        apply(new CodeSigningPermissionChanged(memberId, enabled, by, reason, now));
+    }
+
     public void recordParentalConsent(String guardianName, String by, Instant now) {
         if (PointsRules.age(dateOfBirth, LocalDate.ofInstant(now, java.time.ZoneOffset.UTC)) >= PointsRules.ADULT_AGE) {
             throw new LedgerRefusal(RefusalCode.PARENTAL_CONSENT_NOT_NEEDED, "The member is 18 or older.");
@@ -581,6 +586,11 @@ public class Member {
     @EventSourcingHandler
     void on(RoleWithdrawn e) {
         roles.remove(e.role());
+    }
+
+    @EventSourcingHandler
+    void on(CodeSigningPermissionChanged e) {
+        codeSigningEnabled = e.enabled();
     }
 
     @EventSourcingHandler

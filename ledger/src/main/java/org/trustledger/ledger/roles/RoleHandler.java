@@ -11,6 +11,7 @@ import org.trustledger.ledger.api.LedgerRefusal;
 import org.trustledger.ledger.api.RecordParentalConsentCommand;
 import org.trustledger.ledger.api.RefusalCode;
 import org.trustledger.ledger.api.Role;
+import org.trustledger.ledger.api.SetCodeSigningCommand;
 import org.trustledger.ledger.api.WithdrawRoleCommand;
 import org.trustledger.ledger.member.Member;
 import org.trustledger.ledger.member.Members;
@@ -57,6 +58,16 @@ public class RoleHandler {
         requireSupport(cmd.withdrawnBy());
         load(cmd.memberId(), RefusalCode.MEMBER_NOT_FOUND)
                 .execute(m -> m.withdrawRole(cmd.role(), cmd.withdrawnBy(), reason(cmd.reason()), clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(SetCodeSigningCommand cmd) {
+        Aggregate<Member> actor = load(cmd.setBy(), RefusalCode.NOT_AUTHORISED);
+        if (!actor.invoke(m -> m.hasRole(Role.SUPPORT))) {
+            throw new LedgerRefusal(RefusalCode.NOT_AUTHORISED, "Only Support may enable or disable code signing.");
+        }
+        load(cmd.memberId(), RefusalCode.MEMBER_NOT_FOUND)
+                .execute(m -> m.setCodeSigning(cmd.enabled(), cmd.setBy(), reason(cmd.reason()), clock.instant()));
     }
 
     @CommandHandler

@@ -56,6 +56,7 @@ public final class Timeline {
         boolean blocked = false;
         boolean consent = false;
         boolean verified = false;
+        boolean codeSigning = false;
         for (TimelineEntry e : entries) {
             switch (e.change()) {
                 case REGISTERED, DATE_OF_BIRTH_CHANGED -> dob = e.dateOfBirth();
@@ -80,6 +81,7 @@ public final class Timeline {
                 case VOIDED -> voided.add(e.assuranceId());
                 case BLOCK_CHANGED -> blocked = e.flag();
                 case PARENTAL_CONSENT -> consent = true;
+                case CODE_SIGNING_CHANGED -> codeSigning = e.flag();
                 case LOCKED, OTHER -> {
                     // no effect on points
                 }
@@ -94,6 +96,6 @@ public final class Timeline {
         });
         given.removeAll(voided);
         return new MemberFacts(dob, counting, grantedAp, grantedEp, given.size(), challenge, blocked, consent, verified,
-                false, false);
+                false, codeSigning);
     }
 }

@@ -12,7 +12,7 @@ import java.time.LocalDate;
  * @param faceToFace  for awards and assurances given: whether the assurance was face to face
  * @param apDelta     for grants and adjustments
  * @param epDelta     for grants and adjustments
- * @param flag        for blocks (blocked or not) and grants (challenge passed)
+ * @param flag        for blocks (blocked or not), code signing (enabled or not) and grants (challenge passed)
  * @param dateOfBirth for registrations and corrections (null when cleared by a deletion)
  */
 public record TimelineEntry(Change change, Instant at, boolean ruling, String assuranceId, int points,
@@ -21,6 +21,6 @@ public record TimelineEntry(Change change, Instant at, boolean ruling, String as
     /** The kinds of change the points rules care about. */
     public enum Change {
         REGISTERED, EMAIL_VERIFIED, GRANTED, CHALLENGE_PASSED, AWARD_RECEIVED, ASSURANCE_GIVEN, VOIDED, ADJUSTED,
-        BLOCK_CHANGED, LOCKED, DATE_OF_BIRTH_CHANGED, PARENTAL_CONSENT, DELETED, OTHER
+        BLOCK_CHANGED, LOCKED, DATE_OF_BIRTH_CHANGED, PARENTAL_CONSENT, CODE_SIGNING_CHANGED, DELETED, OTHER
     }
 }

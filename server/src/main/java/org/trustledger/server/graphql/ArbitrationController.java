@@ -15,6 +15,7 @@ import org.trustledger.ledger.api.PersonName;
 import org.trustledger.ledger.api.RecordParentalConsentCommand;
 import org.trustledger.ledger.api.Ruling;
 import org.trustledger.ledger.api.RulingCommand;
+import org.trustledger.ledger.api.SetCodeSigningCommand;
 import org.trustledger.ledger.api.WithdrawRoleCommand;
 import org.trustledger.query.CaseProjection;
 import org.trustledger.query.CaseView;
@@ -53,6 +54,15 @@ public class ArbitrationController {
     public Types.MemberPayload withdrawRole(@Argument Types.WithdrawRoleInput input) {
         return memberChange(() -> commands.sendAndWait(new WithdrawRoleCommand(input.memberId(), input.role(),
                 input.withdrawnBy(), input.reason())), input.memberId());
+    }
+
+    record SetCodeSigningInput(String memberId, Boolean enabled, String setBy, String reason) {
+    }
+
+    @MutationMapping
+    public Types.MemberPayload setCodeSigning(@Argument SetCodeSigningInput input) {
+        return memberChange(() -> commands.sendAndWait(new SetCodeSigningCommand(input.memberId(),
+                Boolean.TRUE.equals(input.enabled()), input.setBy(), input.reason())), input.memberId());
     }
 
     @MutationMapping
