@@ -95,6 +95,29 @@ class ServerJarIT {
             chromium(chromium, "--screenshot=" + screenshot, "--window-size=1400,900", server.url("/graphiql"));
             assertThat(screenshot).exists();
             assertThat(Files.size(screenshot)).isGreaterThan(10_000);
+
+            // Use it as a person would: type a query into the editor, press run, read the result pane.
+            try (HeadlessChromium browser = new HeadlessChromium()) {
+                browser.open(server.url("/graphiql"));
+                String result = browser.evaluate("""
+                        (async () => {
+                          const sleep = ms => new Promise(r => setTimeout(r, ms));
+                          const editor = () => document.querySelector('.graphiql-query-editor .CodeMirror');
+                          for (let i = 0; i < 150 && !editor(); i++) await sleep(100);
+                          editor().CodeMirror.setValue('{ memberByEmail(email: "alice@founders.example") { status points { total } } }');
+                          await sleep(300);
+                          document.querySelector('.graphiql-execute-button').click();
+                          for (let i = 0; i < 150; i++) {
+                            const pane = document.querySelector('.result-window .CodeMirror');
+                            const text = pane && pane.CodeMirror ? pane.CodeMirror.getValue() : '';
+                            if (text.includes('memberByEmail')) return text;
+                            await sleep(100);
+                          }
+                          return 'no result';
+                        })()""");
+                assertThat(result).contains("SENIOR_ASSURER").contains("150");
+                Files.writeString(out.resolve("graphiql-result.json"), result);
+            }
         }
     }
 
