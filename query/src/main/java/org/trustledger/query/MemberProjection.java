@@ -164,17 +164,24 @@ public class MemberProjection {
 
     @EventHandler
     void on(AssuranceRecorded e, @SequenceNumber long seq, @Timestamp Instant at) {
-        update(e.assureeId(), seq, at, doc -> {
-            // Written only when the event is new: a redelivery must not undo a later voiding.
-            assurances.replaceOne(eq("_id", e.assuranceId()), new Document("_id", e.assuranceId())
-                    .append("assureeId", e.assureeId()).append("assurerId", e.assurerId()).append("kind", e.kind().name())
-                    .append("points", e.points()).append("counted", e.counted()).append("date", e.date().toString())
-                    .append("location", e.location()).append("recordedAt", Date.from(e.recordedAt()))
-                    .append("voided", false), new ReplaceOptions().upsert(true));
-            List<Document> received = new ArrayList<>(doc.getList("received", Document.class));
-            received.add(new Document("id", e.assuranceId()).append("points", e.points()).append("voided", false));
-            doc.put("received", received);
-        });
+        update(e.assureeId(), seq, at, doc -> receive(doc, e.assuranceId(), e.assurerId(), e.kind(), e.points(),
+                e.counted(), e.date(), e.location(), e.recordedAt()));
+    }
+
+    /**
+     * An assurance received, of any kind: its own document and the assuree's list. Called only when the
+     * event is new, so a redelivery cannot undo a later voiding.
+     */
+    private void receive(Document assuree, String assuranceId, String assurerId, AssuranceKind kind, int points,
+                         int counted, java.time.LocalDate date, String location, Instant recordedAt) {
+        assurances.replaceOne(eq("_id", assuranceId), new Document("_id", assuranceId)
+                .append("assureeId", assuree.getString("_id")).append("assurerId", assurerId).append("kind", kind.name())
+                .append("points", points).append("counted", counted).append("date", date.toString())
+                .append("location", location).append("recordedAt", Date.from(recordedAt)).append("voided", false),
+                new ReplaceOptions().upsert(true));
+        List<Document> received = new ArrayList<>(assuree.getList("received", Document.class));
+        received.add(new Document("id", assuranceId).append("points", points).append("voided", false));
+        assuree.put("received", received);
     }
 
     @EventHandler
@@ -202,17 +209,9 @@ public class MemberProjection {
 
     @EventHandler
     void on(TtpAssuranceRecorded e, @SequenceNumber long seq, @Timestamp Instant at) {
-        update(e.assureeId(), seq, at, doc -> {
-            Document view = new Document("_id", e.assuranceId()).append("assureeId", e.assureeId())
-                    .append("assurerId", e.recordedBy()).append("kind", e.kind().name()).append("points", e.points())
-                    .append("counted", e.counted()).append("date", e.date().toString())
-                    .append("location", e.ttpName() == null ? "top-up" : e.ttpName() + " (" + e.ttpKind() + ", " + e.country() + ")")
-                    .append("recordedAt", Date.from(e.recordedAt())).append("voided", false);
-            assurances.replaceOne(eq("_id", e.assuranceId()), view, new ReplaceOptions().upsert(true));
-            List<Document> received = new ArrayList<>(doc.getList("received", Document.class));
-            received.add(new Document("id", e.assuranceId()).append("points", e.points()).append("voided", false));
-            doc.put("received", received);
-        });
+        String where = e.ttpName() == null ? "top-up" : e.ttpName() + " (" + e.ttpKind() + ", " + e.country() + ")";
+        update(e.assureeId(), seq, at, doc -> receive(doc, e.assuranceId(), e.recordedBy(), e.kind(), e.points(),
+                e.counted(), e.date(), where, e.recordedAt()));
     }
 
     @EventHandler
