@@ -3,6 +3,7 @@ package org.trustledger.ledger.member;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Optional;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.modelling.command.Aggregate;
@@ -121,16 +122,12 @@ public class AssuranceHandler {
 
     /** The CAP form's own rules, checked before anyone is looked at. */
     static LedgerRefusal checkForm(RecordAssuranceCommand cmd, LocalDate today) {
-        if (cmd.points() < 0) {
-            return new LedgerRefusal(RefusalCode.POINTS_NEGATIVE, "Points awarded cannot be negative (0 means no confidence).");
+        LedgerRefusal refusal = checkPoints(cmd.points());
+        if (refusal == null) {
+            refusal = checkDate(cmd.date(), today);
         }
-        if (cmd.points() > PointsRules.MAX_POINTS_PER_ASSURANCE) {
-            return new LedgerRefusal(RefusalCode.POINTS_ABOVE_ASSURER_MAXIMUM,
-                    "No assurance may award more than " + PointsRules.MAX_POINTS_PER_ASSURANCE + " points.");
-        }
-        if (cmd.date() == null || cmd.date().isAfter(today.plusDays(1))) {
-            return new LedgerRefusal(RefusalCode.ASSURANCE_DATE_IN_FUTURE,
-                    "The assurance date may be at most 1 day in the future.");
+        if (refusal != null) {
+            return refusal;
         }
         String location = cmd.location() == null ? "" : cmd.location().strip();
         if (location.length() < Member.MIN_LOCATION_LENGTH) {
@@ -141,12 +138,9 @@ public class AssuranceHandler {
             return new LedgerRefusal(RefusalCode.LOCATION_TOO_LONG,
                     "The location may have at most " + Member.MAX_LOCATION_LENGTH + " characters.");
         }
-        if (cmd.documents() == null || cmd.documents().isEmpty() || cmd.documents().size() > Member.MAX_DOCUMENTS
-                || cmd.documents().stream().anyMatch(d -> d == null || d.isBlank()
-                        || d.length() > Member.MAX_DOCUMENT_LENGTH)) {
-            return new LedgerRefusal(RefusalCode.DOCUMENTS_MISSING,
-                    "Name the ID document types seen (1 to " + Member.MAX_DOCUMENTS + ", each at most "
-                            + Member.MAX_DOCUMENT_LENGTH + " characters).");
+        LedgerRefusal documents = checkDocuments(cmd.documents());
+        if (documents != null) {
+            return documents;
         }
         if (!cmd.assureeAgreedToCommunityAgreement()) {
             return new LedgerRefusal(RefusalCode.COMMUNITY_AGREEMENT_MISSING,
@@ -155,6 +149,36 @@ public class AssuranceHandler {
         if (!cmd.assurerSawOriginalDocuments()) {
             return new LedgerRefusal(RefusalCode.ORIGINAL_DOCUMENTS_NOT_SEEN,
                     "The assurer must state that the original documents were seen.");
+        }
+        return null;
+    }
+
+    // The form rules every kind of assurance shares (face to face, TTP-assisted, top-up).
+
+    static LedgerRefusal checkPoints(int points) {
+        if (points < 0) {
+            return new LedgerRefusal(RefusalCode.POINTS_NEGATIVE, "Points awarded cannot be negative (0 means no confidence).");
+        }
+        if (points > PointsRules.MAX_POINTS_PER_ASSURANCE) {
+            return new LedgerRefusal(RefusalCode.POINTS_ABOVE_ASSURER_MAXIMUM,
+                    "No assurance may award more than " + PointsRules.MAX_POINTS_PER_ASSURANCE + " points.");
+        }
+        return null;
+    }
+
+    static LedgerRefusal checkDate(LocalDate date, LocalDate today) {
+        if (date == null || date.isAfter(today.plusDays(1))) {
+            return new LedgerRefusal(RefusalCode.ASSURANCE_DATE_IN_FUTURE,
+                    "The assurance date may be at most 1 day in the future.");
+        }
+        return null;
+    }
+
+    static LedgerRefusal checkDocuments(List<String> documents) {
+        if (documents == null || documents.isEmpty() || documents.size() > Member.MAX_DOCUMENTS
+                || documents.stream().anyMatch(d -> d == null || d.isBlank() || d.length() > Member.MAX_DOCUMENT_LENGTH)) {
+            return new LedgerRefusal(RefusalCode.DOCUMENTS_MISSING, "Name the ID document types seen (1 to "
+                    + Member.MAX_DOCUMENTS + ", each at most " + Member.MAX_DOCUMENT_LENGTH + " characters).");
         }
         return null;
     }

@@ -46,15 +46,16 @@ public class TtpHandler {
         Instant now = clock.instant();
         LocalDate today = LocalDate.ofInstant(now, clock.getZone());
         try {
-            checkPoints(cmd.points());
-            checkDate(cmd.date(), today);
+            refuseIf(AssuranceHandler.checkPoints(cmd.points()));
+            refuseIf(AssuranceHandler.checkDate(cmd.date(), today));
             String ttpName = required(cmd.ttpName(), "the TTP's name");
             String ttpKind = required(cmd.ttpKind(), "the TTP's kind (notary, bank officer, lawyer...)");
             String country = cmd.country() == null ? "" : cmd.country().strip().toUpperCase(Locale.ROOT);
             if (!COUNTRIES.contains(country)) {
                 throw new LedgerRefusal(RefusalCode.COUNTRY_INVALID, "The country is an ISO 3166 two-letter code, like DE or NL.");
             }
-            List<String> documents = checkDocuments(cmd.documents());
+            refuseIf(AssuranceHandler.checkDocuments(cmd.documents()));
+            List<String> documents = cmd.documents().stream().map(String::strip).toList();
             Aggregate<Member> admin = load(cmd.adminId(), RefusalCode.NOT_AUTHORISED);
             boolean allowed = admin.invoke(m -> m.hasRole(Role.TTP_ADMIN) && isSenior(m.standingOn(today)));
             if (!allowed) {
@@ -82,8 +83,8 @@ public class TtpHandler {
         Instant now = clock.instant();
         LocalDate today = LocalDate.ofInstant(now, clock.getZone());
         try {
-            checkPoints(cmd.points());
-            checkDate(cmd.date(), today);
+            refuseIf(AssuranceHandler.checkPoints(cmd.points()));
+            refuseIf(AssuranceHandler.checkDate(cmd.date(), today));
             Aggregate<Member> senior = load(cmd.seniorAssurerId(), RefusalCode.SENIOR_ASSURER_REQUIRED);
             if (!senior.invoke(m -> isSenior(m.standingOn(today)) && !m.isDeleted())) {
                 throw new LedgerRefusal(RefusalCode.SENIOR_ASSURER_REQUIRED, "A top-up is given by a Senior Assurer.");
@@ -131,19 +132,9 @@ public class TtpHandler {
                 : new LedgerRefusal(notFound, "No member with the id " + id + " exists."));
     }
 
-    private static void checkPoints(int points) {
-        if (points < 0) {
-            throw new LedgerRefusal(RefusalCode.POINTS_NEGATIVE, "Points awarded cannot be negative.");
-        }
-        if (points > PointsRules.MAX_POINTS_PER_ASSURANCE) {
-            throw new LedgerRefusal(RefusalCode.POINTS_ABOVE_ASSURER_MAXIMUM,
-                    "A TTP-assisted or top-up assurance awards at most " + PointsRules.MAX_POINTS_PER_ASSURANCE + " points.");
-        }
-    }
-
-    private static void checkDate(LocalDate date, LocalDate today) {
-        if (date == null || date.isAfter(today.plusDays(1))) {
-            throw new LedgerRefusal(RefusalCode.ASSURANCE_DATE_IN_FUTURE, "The date may be at most 1 day in the future.");
+    private static void refuseIf(LedgerRefusal refusal) {
+        if (refusal != null) {
+            throw refusal;
         }
     }
 
@@ -152,13 +143,5 @@ public class TtpHandler {
             throw new LedgerRefusal(RefusalCode.TTP_DETAILS_MISSING, "Give " + what + " (at most 200 characters).");
         }
         return value.strip();
-    }
-
-    private static List<String> checkDocuments(List<String> documents) {
-        if (documents == null || documents.isEmpty() || documents.size() > 10
-                || documents.stream().anyMatch(d -> d == null || d.isBlank() || d.length() > 100)) {
-            throw new LedgerRefusal(RefusalCode.DOCUMENTS_MISSING, "Name the documents the TTP saw (1 to 10).");
-        }
-        return documents.stream().map(String::strip).toList();
     }
 }
