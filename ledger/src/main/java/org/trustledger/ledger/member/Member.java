@@ -107,7 +107,6 @@ public class Member {
     private Set<String> faceToFaceGiven = new HashSet<>();
     private Set<String> givenOther = new HashSet<>();
     private Set<String> voidedGiven = new HashSet<>();
-    private boolean passphraseCleared;
     /** Active TTP-assisted assurances: assurance id to the TTP's normalised name and the recording admin. */
     private Map<String, String[]> ttpAssurances = new LinkedHashMap<>();
     private boolean topUpReceived;
@@ -648,7 +647,6 @@ public class Member {
         locked = true;
         name = new PersonName(e.caseId(), null, e.caseId(), null);
         dateOfBirth = null;
-        passphraseCleared = true;
         verifiedEmails.clear();
         pendingEmails.clear();
         primaryEmail = e.caseId();

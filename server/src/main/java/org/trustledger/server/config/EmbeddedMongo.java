@@ -55,11 +55,9 @@ public final class EmbeddedMongo implements AutoCloseable {
     private final MVStore store;
     private final MongoServer server;
     private final InetSocketAddress address;
-    private final Path file;
 
-    private EmbeddedMongo(MVStore store, MongoBackend backend, Path file) {
+    private EmbeddedMongo(MVStore store, MongoBackend backend) {
         this.store = store;
-        this.file = file;
         this.server = new MongoServer(backend);
         server.bind("127.0.0.1", 0);
         this.address = server.getLocalAddress();
@@ -83,24 +81,20 @@ public final class EmbeddedMongo implements AutoCloseable {
                     + " (is another trust-ledger server using this data directory?)", e);
         }
         store.setRetentionTime(0);
-        EmbeddedMongo mongo = new EmbeddedMongo(store, new H2Backend(store), file);
+        EmbeddedMongo mongo = new EmbeddedMongo(store, new H2Backend(store));
         log.info("Embedded MongoDB-compatible server on {} storing to {}", mongo.address, file);
         return mongo;
     }
 
     /** A server in memory only (tests, benchmarks). */
     public static EmbeddedMongo inMemory() {
-        EmbeddedMongo mongo = new EmbeddedMongo(null, new MemoryBackend(), null);
+        EmbeddedMongo mongo = new EmbeddedMongo(null, new MemoryBackend());
         log.info("Embedded MongoDB-compatible server on {} in memory (nothing survives a restart)", mongo.address);
         return mongo;
     }
 
     public String connectionString(String database) {
         return "mongodb://" + address.getHostString() + ":" + address.getPort() + "/" + database;
-    }
-
-    public Path file() {
-        return file;
     }
 
     /** Commits the store after every successful write to a durable collection, before it is acknowledged. */
