@@ -1,56 +1,192 @@
 package org.trustledger.issuance;
 
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.in;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.SequenceNumber;
 import org.bson.Document;
+import org.trustledger.issuance.api.CaId;
+import org.trustledger.issuance.api.CertificateIssued;
+import org.trustledger.issuance.api.CertificateKind;
+import org.trustledger.issuance.api.CertificateRequestRefused;
+import org.trustledger.issuance.api.CertificateReserved;
+import org.trustledger.issuance.api.CertificateRevoked;
+import org.trustledger.issuance.api.IssuanceRefusalCode;
+import org.trustledger.issuance.api.RevocationReason;
 import org.trustledger.ledger.arbitration.CertificateCheck;
 import org.trustledger.ledger.eventstore.MongoCollections;
 
 /**
- * The register of issued certificates (collection {@code certificates}: one document per serial with
- * {@code memberId}, {@code notAfter}, {@code revokedAt} and {@code requires}, the issuance rights that
- * justified it), as arbitration asks it before deleting an account or voiding an assurance. Signing
- * arrives with the issuance issue; until then the register is empty.
+ * The register of certificates, projected from the issuance events: {@code certificates} (one document
+ * per serial), {@code certificate_requests} (per request: outcome and the last event applied),
+ * {@code member_certificates} (a member's serials) and {@code revocations_<ca>} (what each CA's CRL
+ * lists). Every read and write goes by exact key. Arbitration asks it before deleting an account.
  */
+@ProcessingGroup(CertificateRegister.PROCESSING_GROUP)
 public class CertificateRegister implements CertificateCheck {
 
+    public static final String PROCESSING_GROUP = "certificates";
     private final MongoCollection<Document> certificates;
+    private final MongoCollection<Document> requests;
+    private final MongoCollection<Document> byMember;
+    private final MongoDatabase database;
 
     public CertificateRegister(MongoDatabase database) {
-        MongoCollections.ensure(database, "certificates");
+        this.database = database;
+        MongoCollections.ensure(database, "certificates", "certificate_requests", "member_certificates",
+                revocations(CaId.CLASS1), revocations(CaId.CLASS3));
         this.certificates = database.getCollection("certificates");
+        this.requests = database.getCollection("certificate_requests");
+        this.byMember = database.getCollection("member_certificates");
+    }
+
+    static String revocations(CaId ca) {
+        return "revocations_" + ca.slug();
+    }
+
+    // ---- projection ---------------------------------------------------------------------------------
+
+    @EventHandler
+    void on(CertificateRequestRefused e, @SequenceNumber long seq) {
+        requests.replaceOne(eq("_id", e.requestId()), new Document("_id", e.requestId())
+                .append("memberId", e.memberId()).append("outcome", "REFUSED").append("code", e.code().name())
+                .append("reason", e.reason()).append("lastSeq", seq), new ReplaceOptions().upsert(true));
+    }
+
+    @EventHandler
+    void on(CertificateReserved e, @SequenceNumber long seq) {
+        certificates.replaceOne(eq("_id", e.serial()), new Document("_id", e.serial()).append("requestId", e.requestId())
+                .append("memberId", e.memberId()).append("kind", e.kind().name()).append("issuer", e.issuer().name())
+                .append("subject", e.subject()).append("sans", e.subjectAltNames())
+                .append("notBefore", Date.from(e.notBefore())).append("notAfter", Date.from(e.notAfter()))
+                .append("requires", e.rights()).append("ledgerSeq", e.ledgerSequence()), new ReplaceOptions().upsert(true));
+        byMember.updateOne(eq("_id", e.memberId()), Updates.addToSet("serials", e.serial()),
+                new UpdateOptions().upsert(true));
+        requests.replaceOne(eq("_id", e.requestId()), new Document("_id", e.requestId()).append("memberId", e.memberId())
+                .append("outcome", "RESERVED").append("serial", e.serial()).append("lastSeq", seq),
+                new ReplaceOptions().upsert(true));
+    }
+
+    @EventHandler
+    void on(CertificateIssued e, @SequenceNumber long seq) {
+        certificates.updateOne(eq("_id", e.serial()), Updates.combine(Updates.set("pem", e.pem()),
+                Updates.set("fingerprint", e.sha256Fingerprint()), Updates.set("issuedAt", Date.from(e.issuedAt()))));
+        requests.updateOne(eq("_id", e.requestId()), Updates.combine(Updates.set("outcome", "ISSUED"),
+                Updates.set("lastSeq", seq)));
+    }
+
+    @EventHandler
+    void on(CertificateRevoked e, @SequenceNumber long seq) {
+        certificates.updateOne(eq("_id", e.serial()), Updates.combine(Updates.set("revokedAt", Date.from(e.revokedAt())),
+                Updates.set("revocationReason", e.reason().name())));
+        database.getCollection(revocations(e.issuer())).replaceOne(eq("_id", e.serial()), new Document("_id", e.serial())
+                .append("revokedAt", Date.from(e.revokedAt())).append("reason", e.reason().name()),
+                new ReplaceOptions().upsert(true));
+        requests.updateOne(eq("_id", e.requestId()), Updates.combine(Updates.set("outcome", "REVOKED"),
+                Updates.set("lastSeq", seq)));
+    }
+
+    @ResetHandler
+    void reset() {
+        for (String name : List.of("certificates", "certificate_requests", "member_certificates",
+                revocations(CaId.CLASS1), revocations(CaId.CLASS3))) {
+            database.getCollection(name).deleteMany(new Document());
+        }
+    }
+
+    // ---- reads --------------------------------------------------------------------------------------
+
+    /** The outcome of a request: REFUSED (with code and reason), RESERVED, ISSUED or REVOKED. */
+    public record RequestOutcome(String requestId, String outcome, String serial, IssuanceRefusalCode code,
+                                 String reason) {
+    }
+
+    public Optional<RequestOutcome> request(String requestId) {
+        Document d = requests.find(eq("_id", requestId)).first();
+        return d == null ? Optional.empty() : Optional.of(new RequestOutcome(requestId, d.getString("outcome"),
+                d.getString("serial"), d.getString("code") == null ? null : IssuanceRefusalCode.valueOf(d.getString("code")),
+                d.getString("reason")));
+    }
+
+    /** The last event of the request's stream the register has applied, -1 if none. */
+    public long lastSequence(String requestId) {
+        Document d = requests.find(eq("_id", requestId)).first();
+        return d == null ? -1 : d.getLong("lastSeq");
+    }
+
+    public Optional<CertificateView> certificate(String serial) {
+        return Optional.ofNullable(certificates.find(eq("_id", serial)).first()).map(CertificateRegister::view);
+    }
+
+    /** A member's certificates (reserved ones included), newest first. */
+    public List<CertificateView> certificatesOfMember(String memberId) {
+        Document index = byMember.find(eq("_id", memberId)).first();
+        List<CertificateView> result = new ArrayList<>();
+        if (index != null) {
+            certificates.find(in("_id", index.getList("serials", String.class))).forEach(d -> result.add(view(d)));
+        }
+        result.sort(java.util.Comparator.comparing(CertificateView::notBefore).reversed());
+        return result;
+    }
+
+    /** Revoked serials of one CA with when and why: what its CRL lists. */
+    public void forEachRevoked(CaId ca, Consumer<Document> each) {
+        database.getCollection(revocations(ca)).find().forEach(each);
+    }
+
+    /** How many certificates the CA has revoked (a cheap count: the CRL is stale when it differs). */
+    public long revokedCount(CaId ca) {
+        return database.getCollection(revocations(ca)).countDocuments();
     }
 
     /**
-     * Serials of the member's unrevoked, unexpired certificates that rely on any of the given rights
-     * (names as in IssuanceRights, e.g. nameInCertificate): what would lose its backing if those go.
+     * Serials of the member's unrevoked, unexpired, issued certificates that rely on any of the given
+     * rights (names as in IssuanceRights): what would lose its backing if those go.
      */
-    public List<String> certificatesRelyingOn(String memberId, java.util.Collection<String> rights, java.time.Instant now) {
+    public List<String> certificatesRelyingOn(String memberId, Collection<String> rights, Instant now) {
         List<String> serials = new ArrayList<>();
-        for (Document d : certificates.find(eq("memberId", memberId))) {
-            boolean live = d.getDate("revokedAt") == null && d.getDate("notAfter").toInstant().isAfter(now);
-            List<String> requires = d.getList("requires", String.class, List.of());
-            if (live && requires.stream().anyMatch(rights::contains)) {
-                serials.add(d.getString("_id"));
+        for (CertificateView c : certificatesOfMember(memberId)) {
+            if (c.status(now) == CertificateView.Status.VALID && c.rights().stream().anyMatch(rights::contains)) {
+                serials.add(c.serial());
             }
         }
         return serials;
     }
 
-    /** Per member, rare (a deletion ruling): a filter on memberId is acceptable here. */
+    /** Reserved certificates count too: one may have been signed just before a crash. */
     @Override
     public List<CertificateStatus> certificatesOf(String memberId) {
         List<CertificateStatus> result = new ArrayList<>();
-        for (Document d : certificates.find(eq("memberId", memberId))) {
-            Date revoked = d.getDate("revokedAt");
-            result.add(new CertificateStatus(d.getString("_id"), d.getDate("notAfter").toInstant(),
-                    revoked == null ? null : revoked.toInstant()));
+        for (CertificateView c : certificatesOfMember(memberId)) {
+            result.add(new CertificateStatus(c.serial(), c.notAfter(), c.revokedAt()));
         }
         return result;
+    }
+
+    private static CertificateView view(Document d) {
+        Date revoked = d.getDate("revokedAt");
+        Date issued = d.getDate("issuedAt");
+        String reason = d.getString("revocationReason");
+        return new CertificateView(d.getString("_id"), d.getString("requestId"), d.getString("memberId"),
+                CertificateKind.valueOf(d.getString("kind")), CaId.valueOf(d.getString("issuer")), d.getString("subject"),
+                d.getList("sans", String.class), d.getDate("notBefore").toInstant(), d.getDate("notAfter").toInstant(),
+                d.getString("pem"), d.getString("fingerprint"), issued == null ? null : issued.toInstant(),
+                revoked == null ? null : revoked.toInstant(), reason == null ? null : RevocationReason.valueOf(reason),
+                d.getList("requires", String.class, List.of()), d.getLong("ledgerSeq"));
     }
 }

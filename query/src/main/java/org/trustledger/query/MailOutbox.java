@@ -1,10 +1,13 @@
 package org.trustledger.query;
 
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.in;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,13 +21,15 @@ import org.bson.Document;
 import org.trustledger.ledger.eventstore.MongoCollections;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trustledger.ledger.api.DomainControlRequested;
 import org.trustledger.ledger.api.EmailVerificationRequested;
 import org.trustledger.ledger.member.EmailTokens;
 import org.trustledger.ledger.rules.Emails;
 
 /**
  * The outbox: every mail the ledger owes someone, written once per event (keyed by the event's id)
- * so redelivery does not send twice. A later issue drains it to SMTP; until then mails are also logged.
+ * so redelivery does not send twice. The server's mail relay drains it to SMTP when one is configured;
+ * mails are also logged.
  * Never replayed: a rebuild must not mail anyone again.
  */
 @ProcessingGroup(MailOutbox.PROCESSING_GROUP)
@@ -34,11 +39,13 @@ public class MailOutbox {
     private static final Logger log = LoggerFactory.getLogger(MailOutbox.class);
 
     private final MongoCollection<Document> outbox;
+    private final MongoCollection<Document> unsent;
     private final EmailTokens tokens;
 
     public MailOutbox(MongoDatabase database, EmailTokens tokens) {
-        MongoCollections.ensure(database, ReadModelCollections.OUTBOX);
+        MongoCollections.ensure(database, ReadModelCollections.OUTBOX, ReadModelCollections.OUTBOX_UNSENT);
         this.outbox = database.getCollection(ReadModelCollections.OUTBOX);
+        this.unsent = database.getCollection(ReadModelCollections.OUTBOX_UNSENT);
         this.tokens = tokens;
     }
 
@@ -50,20 +57,66 @@ public class MailOutbox {
                 + "To confirm it, use this token within 48 hours (until " + e.expiresAt() + "):\n\n    " + token
                 + "\n\nfor example with the GraphQL mutation verifyEmail(token: \"" + token + "\").\n"
                 + "If this was not you, ignore this mail: the address expires unverified.\n";
-        Document mail = new Document("_id", message.getIdentifier()).append("to", e.email())
-                .append("subject", "Confirm your email address for trust-ledger").append("body", body)
-                .append("token", token).append("sentAt", Date.from(e.requestedAt())).append("state", "PENDING");
-        outbox.replaceOne(eq("_id", message.getIdentifier()), mail, new ReplaceOptions().upsert(true));
-        log.info("Outbox: mail to {} '{}' with token {}", e.email(), mail.getString("subject"), token);
+        enqueue(message.getIdentifier(), e.email(), "Confirm your email address for trust-ledger", body, token,
+                e.requestedAt());
+    }
+
+    @EventHandler
+    @DisallowReplay
+    void on(DomainControlRequested e, EventMessage<?> message) {
+        String token = tokens.token(e.memberId(), "domain:" + e.domain(), e.nonce());
+        String body = "Someone asked trust-ledger to certify that their account controls the domain " + e.domain()
+                + ".\nThis address (" + e.approverEmail() + ") was chosen to approve it.\n\n"
+                + "To approve, pass this token on to them, or use it within 48 hours (until " + e.expiresAt()
+                + "):\n\n    " + token + "\n\nwith the GraphQL mutation verifyDomain(token: \"" + token + "\").\n"
+                + "If you did not expect this, ignore this mail: nothing is certified without the token.\n";
+        enqueue(message.getIdentifier(), e.approverEmail(), "Approve domain control of " + e.domain()
+                + " for trust-ledger", body, token, e.requestedAt());
+    }
+
+    /**
+     * Queues one mail, keyed by the id of the event (or fact) that owes it: delivering the same key
+     * again replaces the same mail instead of sending twice.
+     */
+    public void enqueue(String key, String to, String subject, String body, String token, Instant at) {
+        Document mail = new Document("_id", key).append("to", Emails.normalise(to)).append("subject", subject)
+                .append("body", body).append("token", token).append("sentAt", Date.from(at));
+        try {
+            outbox.insertOne(mail);
+        } catch (MongoWriteException e) {
+            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                throw e;
+            }
+            return; // owed once: already queued
+        }
+        unsent.insertOne(new Document("_id", key));
+        log.info("Outbox: mail to {} '{}'{}", to, subject, token == null ? "" : " with token " + token);
+    }
+
+    /** Mails not yet handed to the SMTP server, oldest first (at most {@code limit}). */
+    public List<Mail> unsent(int limit) {
+        List<String> keys = new ArrayList<>();
+        unsent.find().limit(limit).forEach(d -> keys.add(d.getString("_id")));
+        List<Mail> mails = new ArrayList<>();
+        outbox.find(in("_id", keys)).forEach(d -> mails.add(mail(d)));
+        mails.sort(java.util.Comparator.comparing(Mail::sentAt));
+        return mails;
+    }
+
+    /** The SMTP server accepted the mail. */
+    public void markSent(String key) {
+        unsent.deleteOne(eq("_id", key));
     }
 
     /** Mails to one address, oldest first. A support and development view (the outbox is small). */
     public List<Mail> mailsTo(String to) {
         List<Mail> mails = new ArrayList<>();
-        outbox.find(eq("to", Emails.normalise(to))).sort(Sorts.ascending("sentAt")).forEach(d -> mails.add(new Mail(
-                d.getString("_id"), d.getString("to"), d.getString("subject"), d.getString("body"),
-                d.getString("token"), d.getDate("sentAt").toInstant())));
+        outbox.find(eq("to", Emails.normalise(to))).sort(Sorts.ascending("sentAt")).forEach(d -> mails.add(mail(d)));
         return mails;
     }
 
+    private static Mail mail(Document d) {
+        return new Mail(d.getString("_id"), d.getString("to"), d.getString("subject"), d.getString("body"),
+                d.getString("token"), d.getDate("sentAt").toInstant());
+    }
 }

@@ -32,6 +32,7 @@ import org.trustledger.ledger.api.AssuranceVoided;
 import org.trustledger.ledger.api.AssurerBlockChanged;
 import org.trustledger.ledger.api.CodeSigningPermissionChanged;
 import org.trustledger.ledger.api.DateOfBirthChanged;
+import org.trustledger.ledger.api.DomainVerified;
 import org.trustledger.ledger.api.NameChanged;
 import org.trustledger.ledger.api.ParentalConsentRecorded;
 import org.trustledger.ledger.api.PersonName;
@@ -301,6 +302,17 @@ public class MemberProjection {
     }
 
     @EventHandler
+    void on(DomainVerified e, @SequenceNumber long seq, @Timestamp Instant at) {
+        update(e.memberId(), seq, at, doc -> {
+            List<String> domains = new ArrayList<>(doc.getList("verifiedDomains", String.class, List.of()));
+            if (!domains.contains(e.domain())) {
+                domains.add(e.domain());
+            }
+            doc.put("verifiedDomains", domains);
+        });
+    }
+
+    @EventHandler
     void on(DateOfBirthChanged e, @SequenceNumber long seq, @Timestamp Instant at) {
         update(e.memberId(), seq, at, doc -> doc.put("dateOfBirth", e.dateOfBirth().toString()));
     }
@@ -310,7 +322,8 @@ public class MemberProjection {
         update(e.memberId(), seq, at, doc -> {
             doc.append("deleted", true).append("locked", true).append("dateOfBirth", null)
                     .append("name", name(new PersonName(e.caseId(), null, e.caseId(), null)))
-                    .append("primaryEmail", e.caseId()).append("verifiedEmails", new ArrayList<String>());
+                    .append("primaryEmail", e.caseId()).append("verifiedEmails", new ArrayList<String>())
+                    .append("verifiedDomains", new ArrayList<String>());
             for (String email : e.releasedEmails()) {
                 Document owner = emails.find(eq("_id", email)).first();
                 if (owner != null && e.memberId().equals(owner.getString("memberId"))) {

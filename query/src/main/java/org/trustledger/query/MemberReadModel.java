@@ -149,7 +149,8 @@ public class MemberReadModel {
                 PointsRules.standing(ReadModelCollections.facts(d), LocalDate.now(clock)), received,
                 d.getInteger("givenCount"), d.getLong("lastSeq"), List.copyOf(d.getList("roles", String.class, List.of())),
                 d.getBoolean("locked", false), d.getBoolean("blockedAsAssurer", false),
-                d.getBoolean("parentalConsent", false), d.getBoolean("deleted", false));
+                d.getBoolean("parentalConsent", false), d.getBoolean("deleted", false),
+                List.copyOf(d.getList("verifiedDomains", String.class, List.of())));
     }
 
     private static AssuranceView assuranceView(Document d) {

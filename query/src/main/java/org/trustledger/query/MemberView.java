@@ -17,5 +17,6 @@ public record MemberView(String id, PersonName name, LocalDate dateOfBirth, Stri
                          List<String> verifiedEmails, boolean accountExpired, Instant registeredAt,
                          boolean founding, Standing standing, List<String> receivedAssuranceIds,
                          int givenCount, long lastSequence, List<String> roles, boolean locked,
-                         boolean blockedAsAssurer, boolean parentalConsent, boolean deleted) {
+                         boolean blockedAsAssurer, boolean parentalConsent, boolean deleted,
+                         List<String> verifiedDomains) {
 }

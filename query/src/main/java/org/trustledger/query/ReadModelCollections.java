@@ -13,6 +13,7 @@ final class ReadModelCollections {
     static final String ASSURANCES = "assurance_view";
     static final String MEMBER_EMAILS = "member_emails";
     static final String OUTBOX = "outbox";
+    static final String OUTBOX_UNSENT = "outbox_unsent";
     static final String CASES = "case_view";
     static final String PROJECTION_STATUS = "projection_status";
     /** The assurances a member gave, one document per position ({@code memberId/n}). */
@@ -34,6 +35,7 @@ final class ReadModelCollections {
         return new MemberFacts(dob == null ? null : LocalDate.parse(dob), awards, doc.getInteger("grantedAp"),
                 doc.getInteger("grantedEp"), doc.getInteger("givenFaceToFace"), doc.getBoolean("challengePassed"),
                 doc.getBoolean("blockedAsAssurer"), doc.getBoolean("parentalConsent"),
-                !doc.getList("verifiedEmails", String.class).isEmpty(), false, doc.getBoolean("codeSigning"));
+                !doc.getList("verifiedEmails", String.class).isEmpty(),
+                !doc.getList("verifiedDomains", String.class, List.of()).isEmpty(), doc.getBoolean("codeSigning"));
     }
 }

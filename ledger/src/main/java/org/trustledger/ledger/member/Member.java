@@ -51,6 +51,10 @@ import org.trustledger.ledger.api.AssurerChallengePassed;
 import org.trustledger.ledger.api.EmailVerificationExpired;
 import org.trustledger.ledger.api.EmailVerificationRequested;
 import org.trustledger.ledger.api.EmailVerified;
+import org.trustledger.ledger.api.AddDomainCommand;
+import org.trustledger.ledger.api.DomainControlRequested;
+import org.trustledger.ledger.api.DomainVerified;
+import org.trustledger.ledger.rules.Domains;
 import org.trustledger.ledger.api.ExpireUnverifiedEmailCommand;
 import org.trustledger.ledger.api.FoundingAssurerRecognised;
 import org.trustledger.ledger.api.LedgerRefusal;
@@ -102,6 +106,10 @@ public class Member {
     private Set<Role> roles = new HashSet<>();
     private Map<String, Pending> pendingEmails = new HashMap<>();
     private Set<String> verifiedEmails = new HashSet<>();
+    /** Domains waiting for their token: domain to the pending token. */
+    private Map<String, Pending> pendingDomains = new HashMap<>();
+    private Map<String, String> pendingApprover = new HashMap<>();
+    private Set<String> verifiedDomains = new HashSet<>();
     private Map<String, Received> received = new LinkedHashMap<>();
     private Map<String, String> activeAssuranceByAssurer = new HashMap<>();
     private Set<String> faceToFaceGiven = new HashSet<>();
@@ -188,6 +196,50 @@ public class Member {
         }
         apply(new EmailVerified(memberId, email, now));
         registry.markVerified(email, memberId);
+    }
+
+    @CommandHandler
+    public void handle(AddDomainCommand cmd, EmailRegistry nonces, DomainRegistry domains, EmailTokens tokens,
+                       Clock clock) {
+        requireUsable();
+        String domain = Domains.normaliseDomain(cmd.domain()).orElseThrow(() -> new LedgerRefusal(
+                RefusalCode.DOMAIN_INVALID, "'" + cmd.domain() + "' is not a valid domain name (for example example.org;"
+                + " no wildcard, no IP address)."));
+        String approver = cmd.approver() == null ? "" : cmd.approver().strip().toLowerCase(java.util.Locale.ROOT);
+        if (!Domains.APPROVERS.contains(approver)) {
+            throw new LedgerRefusal(RefusalCode.DOMAIN_APPROVER_INVALID,
+                    "The token can only go to root@, hostmaster@, postmaster@, admin@ or webmaster@ the domain.");
+        }
+        if (verifiedDomains.contains(domain)) {
+            throw new LedgerRefusal(RefusalCode.DOMAIN_ALREADY_VERIFIED, "The domain " + domain + " is already verified on your account.");
+        }
+        if (domains.holder(domain).filter(h -> !h.equals(memberId)).isPresent()) {
+            throw new LedgerRefusal(RefusalCode.DOMAIN_TAKEN, "The domain " + domain + " is already verified by another account.");
+        }
+        Instant now = clock.instant();
+        String nonce = tokens.newNonce();
+        nonces.rememberNonce(nonce, memberId, DomainVerificationHandler.NONCE_SUBJECT + domain);
+        apply(new DomainControlRequested(memberId, domain, approver + "@" + domain, nonce, now,
+                now.plus(EmailRegistry.VERIFICATION_WINDOW)));
+    }
+
+    /** Called by {@link DomainVerificationHandler} once the token's MAC matched this member and domain. */
+    void verifyDomain(String domain, String nonce, DomainRegistry domains, Instant now) {
+        requireUsable();
+        if (verifiedDomains.contains(domain)) {
+            throw new LedgerRefusal(RefusalCode.DOMAIN_ALREADY_VERIFIED, "The domain " + domain + " is already verified.");
+        }
+        Pending pending = pendingDomains.get(domain);
+        if (pending == null || !pending.nonce().equals(nonce)) {
+            throw new LedgerRefusal(RefusalCode.TOKEN_INVALID, "This token is not valid: a newer one replaced it.");
+        }
+        if (now.isAfter(pending.expiresAt())) {
+            throw new LedgerRefusal(RefusalCode.TOKEN_EXPIRED,
+                    "This token expired: domains must be verified within 48 hours. Add the domain again.");
+        }
+        domains.claim(domain, memberId);
+        CurrentUnitOfWork.ifStarted(uow -> uow.onRollback(u -> domains.release(domain, memberId)));
+        apply(new DomainVerified(memberId, domain, pendingApprover.getOrDefault(domain, ""), now));
     }
 
     /** @return whether anything expired (false when verified meanwhile, not yet due, or done already) */
@@ -291,7 +343,7 @@ public class Member {
         received.values().stream().filter(r -> !r.voided()).forEach(r -> awards.add(r.points()));
         return new MemberFacts(dateOfBirth, awards, grantedAssurancePoints, grantedExperiencePoints,
                 faceToFaceGiven.size(), challengePassed, blockedAsAssurer, parentalConsent,
-                !verifiedEmails.isEmpty(), false, codeSigningEnabled);
+                !verifiedEmails.isEmpty(), !verifiedDomains.isEmpty(), codeSigningEnabled);
     }
 
     /** Why this member may not act as assurer now, or null. */
@@ -533,6 +585,19 @@ public class Member {
     }
 
     @EventSourcingHandler
+    void on(DomainControlRequested e) {
+        pendingDomains.put(e.domain(), new Pending(e.nonce(), e.expiresAt()));
+        pendingApprover.put(e.domain(), e.approverEmail());
+    }
+
+    @EventSourcingHandler
+    void on(DomainVerified e) {
+        pendingDomains.remove(e.domain());
+        pendingApprover.remove(e.domain());
+        verifiedDomains.add(e.domain());
+    }
+
+    @EventSourcingHandler
     void on(EmailVerificationExpired e) {
         pendingEmails.remove(e.email());
         if (e.accountExpired()) {
@@ -649,6 +714,8 @@ public class Member {
         dateOfBirth = null;
         verifiedEmails.clear();
         pendingEmails.clear();
+        verifiedDomains.clear();
+        pendingDomains.clear();
         primaryEmail = e.caseId();
     }
 

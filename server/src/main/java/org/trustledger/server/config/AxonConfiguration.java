@@ -43,7 +43,7 @@ import org.trustledger.ledger.eventstore.MongoTokenStore;
  * aggregate cache and snapshots every {@value #SNAPSHOT_EVERY} events.
  */
 @Configuration(proxyBeanMethods = false)
-@ComponentScan(basePackages = "org.trustledger.ledger", useDefaultFilters = false,
+@ComponentScan(basePackages = {"org.trustledger.ledger", "org.trustledger.issuance"}, useDefaultFilters = false,
         includeFilters = @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = Aggregate.class))
 public class AxonConfiguration {
 

@@ -8,6 +8,8 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.trustledger.issuance.CertificateRegister;
+import org.trustledger.ledger.member.DomainRegistry;
+import org.trustledger.ledger.member.DomainVerificationHandler;
 import org.trustledger.ledger.arbitration.ArbitrationCase;
 import org.trustledger.ledger.arbitration.ArbitrationHandler;
 import org.trustledger.ledger.arbitration.CaseNumbers;
@@ -66,6 +68,18 @@ public class LedgerConfiguration {
     EmailVerificationHandler emailVerificationHandler(@Qualifier("memberRepository") Repository<Member> members,
                                                       EmailRegistry registry, EmailTokens tokens, Clock clock) {
         return new EmailVerificationHandler(members, registry, tokens, clock);
+    }
+
+    @Bean
+    DomainRegistry domainRegistry(MongoDatabase db) {
+        return new DomainRegistry(db);
+    }
+
+    @Bean
+    DomainVerificationHandler domainVerificationHandler(@Qualifier("memberRepository") Repository<Member> members,
+                                                        EmailRegistry emails, DomainRegistry domains,
+                                                        EmailTokens tokens, Clock clock) {
+        return new DomainVerificationHandler(members, emails, domains, tokens, clock);
     }
 
     @Bean

@@ -15,10 +15,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param passphraseHashCost BCrypt cost for passphrases and security answers
  * @param readModelWait      how long a mutation waits for the read model to show its own write
  * @param expirySweep        how often unverified accounts and emails past 48 h are expired
+ * @param issuance           the CA: keys, algorithms, public URL
+ * @param mail               outgoing mail (the SMTP server itself is Spring Boot's {@code spring.mail.*})
  */
 @ConfigurationProperties("trustledger")
 public record TrustLedgerProperties(Path dataDir, boolean devMode, Genesis genesis, Embedded embedded,
-                                    Integer passphraseHashCost, Duration readModelWait, Duration expirySweep) {
+                                    Integer passphraseHashCost, Duration readModelWait, Duration expirySweep,
+                                    Issuance issuance, Mail mail) {
 
     public TrustLedgerProperties {
         dataDir = dataDir == null ? Path.of("data") : dataDir;
@@ -27,6 +30,40 @@ public record TrustLedgerProperties(Path dataDir, boolean devMode, Genesis genes
         passphraseHashCost = passphraseHashCost == null ? 10 : passphraseHashCost;
         readModelWait = readModelWait == null ? Duration.ofSeconds(10) : readModelWait;
         expirySweep = expirySweep == null ? Duration.ofMinutes(10) : expirySweep;
+        issuance = issuance == null ? new Issuance(null, null, null, null, null, null) : issuance;
+        mail = mail == null ? new Mail(null, null) : mail;
+    }
+
+    /**
+     * @param keyDirectory  where the CA keys live (default {@code <data-dir>/ca})
+     * @param keyPassphrase protects the CA key store (env TRUSTLEDGER_ISSUANCE_KEY_PASSPHRASE); when unset a
+     *                      random one is made on first start and kept beside the keys, readable by the owner only
+     * @param keyAlgorithm  EC-P384 (default) or RSA-4096 for new CA keys
+     * @param organisation  O of the CA certificates (default trust-ledger)
+     * @param baseUrl       public URL of this server, written into certificates for CRL, OCSP and CA downloads
+     * @param pkcs11        CA keys in a PKCS#11 token instead of the key store, when its library is set
+     */
+    public record Issuance(Path keyDirectory, String keyPassphrase, String keyAlgorithm, String organisation,
+                           java.net.URI baseUrl, Pkcs11 pkcs11) {
+        public Issuance {
+            baseUrl = baseUrl == null ? java.net.URI.create("http://localhost:8080") : baseUrl;
+            pkcs11 = pkcs11 == null ? new Pkcs11(null, 0, null) : pkcs11;
+        }
+    }
+
+    /** @param library the PKCS#11 module, e.g. /usr/lib/softhsm/libsofthsm2.so; unset: software keys */
+    public record Pkcs11(Path library, int slotListIndex, String pin) {
+    }
+
+    /**
+     * @param from  the From address of the CA's mails
+     * @param relay how often the outbox is drained to the SMTP server (when spring.mail.host is set)
+     */
+    public record Mail(String from, Duration relay) {
+        public Mail {
+            from = from == null ? "trust-ledger@localhost" : from;
+            relay = relay == null ? Duration.ofSeconds(2) : relay;
+        }
     }
 
     /** @param file a JSON list of founding assurers (env TRUSTLEDGER_GENESIS_FILE); none when unset */

@@ -1,5 +1,7 @@
 package org.trustledger.server.graphql;
 
+import org.trustledger.issuance.api.IssuanceRefusal;
+import org.trustledger.query.ReadModelLagging;
 import graphql.GraphQLError;
 import graphql.GraphqlErrorBuilder;
 import graphql.schema.DataFetchingEnvironment;
@@ -36,6 +38,13 @@ public class GraphQlErrors extends DataFetcherExceptionResolverAdapter {
                     .extensions(Map.of("code", ErrorCode.REFUSED.name(), "refusal", refusal.code().name())).build();
         }
         for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof ReadModelLagging lagging) {
+                return error(env, ErrorCode.READ_MODEL_LAGGING.name(), lagging.getMessage(), ErrorType.INTERNAL_ERROR);
+            }
+            if (t instanceof IssuanceRefusal refusal) {
+                return GraphqlErrorBuilder.newError(env).message(refusal.getMessage()).errorType(ErrorType.BAD_REQUEST)
+                        .extensions(Map.of("code", ErrorCode.REFUSED.name(), "refusal", refusal.code().name())).build();
+            }
             if (t instanceof ConcurrencyException) {
                 return error(env, ErrorCode.CONFLICT.name(),
                         "Someone else changed the same member at the same moment; nothing was recorded. Retry.",

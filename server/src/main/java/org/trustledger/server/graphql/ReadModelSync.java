@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.function.ToLongFunction;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.stereotype.Component;
+import org.trustledger.query.Catchup;
 import org.trustledger.query.MemberReadModel;
 import org.trustledger.server.config.TrustLedgerProperties;
 
@@ -32,21 +33,6 @@ public class ReadModelSync {
 
     /** Returns once {@code applied} reports every event of the aggregate recorded so far. */
     public void await(String aggregateId, ToLongFunction<String> applied) {
-        long target = eventStore.lastSequenceNumberFor(aggregateId).orElse(-1L);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long sleep = 1;
-        while (applied.applyAsLong(aggregateId) < target) {
-            if (System.nanoTime() > deadline) {
-                throw new ApiException(ErrorCode.READ_MODEL_LAGGING, "The change was recorded, but the read model"
-                        + " has not caught up within " + timeout.toSeconds() + " s; query again shortly.");
-            }
-            try {
-                Thread.sleep(sleep);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ApiException(ErrorCode.INTERNAL, "Interrupted while waiting for the read model.");
-            }
-            sleep = Math.min(20, sleep * 2);
-        }
+        Catchup.await(eventStore, aggregateId, applied, timeout);
     }
 }

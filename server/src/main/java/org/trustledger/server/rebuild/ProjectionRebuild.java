@@ -15,6 +15,7 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 import org.trustledger.ledger.eventstore.MongoEventStorageEngine;
+import org.trustledger.issuance.RevocationOrders;
 import org.trustledger.query.MailOutbox;
 
 /**
@@ -56,7 +57,7 @@ public class ProjectionRebuild implements ApplicationRunner {
 
     public synchronized List<Status> rebuild() {
         for (Map.Entry<String, StreamingEventProcessor> e : processors().entrySet()) {
-            if (e.getKey().equals(MailOutbox.PROCESSING_GROUP)) {
+            if (e.getKey().equals(MailOutbox.PROCESSING_GROUP) || e.getKey().equals(RevocationOrders.PROCESSING_GROUP)) {
                 continue;
             }
             StreamingEventProcessor p = e.getValue();

@@ -1,0 +1,37 @@
+package org.trustledger.issuance;
+
+import java.time.Duration;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.trustledger.issuance.api.IssuanceRefusal;
+import org.trustledger.issuance.api.IssuanceRefusalCode;
+import org.trustledger.query.MemberReadModel;
+import org.trustledger.query.MemberView;
+import org.trustledger.query.Catchup;
+
+/**
+ * A member's rights as the projections derive them, never from a read model that has not yet seen the
+ * member's latest ledger event: a voiding recorded a moment before a certificate request wins.
+ */
+public class MemberRights {
+
+    private final EventStore eventStore;
+    private final MemberReadModel readModel;
+    private final Duration wait;
+
+    public MemberRights(EventStore eventStore, MemberReadModel readModel, Duration wait) {
+        this.eventStore = eventStore;
+        this.readModel = readModel;
+        this.wait = wait;
+    }
+
+    /** The member as of their latest ledger event (waits for the projection, up to the configured time). */
+    public MemberView current(String memberId) {
+        long target = memberId == null ? -1 : eventStore.lastSequenceNumberFor(memberId).orElse(-1L);
+        if (target < 0) {
+            throw new IssuanceRefusal(IssuanceRefusalCode.MEMBER_NOT_FOUND, "No member with this id exists.");
+        }
+        Catchup.await(eventStore, memberId, readModel::lastSequence, wait);
+        return readModel.member(memberId).orElseThrow(() -> new IssuanceRefusal(IssuanceRefusalCode.MEMBER_NOT_FOUND,
+                "No member with this id exists."));
+    }
+}

@@ -1,0 +1,2 @@
+/** Commands, events and codes of the issuance step. */
+package org.trustledger.issuance.api;

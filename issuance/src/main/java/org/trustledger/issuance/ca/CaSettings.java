@@ -1,0 +1,42 @@
+package org.trustledger.issuance.ca;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+/**
+ * How the CA is set up.
+ *
+ * @param keyDirectory  where the encrypted PKCS#12 key store lives
+ * @param passphrase    protects the key store
+ * @param keyAlgorithm  {@code EC-P384} (default) or {@code RSA-4096} for newly generated CA keys
+ * @param organisation  the O of the CA certificates' subjects
+ * @param baseUrl       where this server is reachable: CRL, OCSP and CA certificate URLs are written
+ *                      into every certificate under it
+ */
+public record CaSettings(Path keyDirectory, char[] passphrase, String keyAlgorithm, String organisation, URI baseUrl) {
+
+    public CaSettings {
+        keyAlgorithm = keyAlgorithm == null || keyAlgorithm.isBlank() ? "EC-P384" : keyAlgorithm;
+        organisation = organisation == null || organisation.isBlank() ? "trust-ledger" : organisation;
+        if (!keyAlgorithm.equals("EC-P384") && !keyAlgorithm.equals("RSA-4096")) {
+            throw new IllegalArgumentException("trustledger.issuance.key-algorithm must be EC-P384 or RSA-4096, not "
+                    + keyAlgorithm);
+        }
+        String url = baseUrl.toString();
+        if (url.endsWith("/")) {
+            baseUrl = URI.create(url.substring(0, url.length() - 1));
+        }
+    }
+
+    public String crlUrl(org.trustledger.issuance.api.CaId ca) {
+        return baseUrl + "/crl/" + ca.slug() + ".crl";
+    }
+
+    public String ocspUrl(org.trustledger.issuance.api.CaId ca) {
+        return baseUrl + "/ocsp/" + ca.slug();
+    }
+
+    public String caCertificateUrl(org.trustledger.issuance.api.CaId ca) {
+        return baseUrl + "/ca/" + ca.slug() + ".der";
+    }
+}

@@ -1,0 +1,245 @@
+package org.trustledger.server.graphql;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.springframework.graphql.data.method.annotation.Argument;
+import org.springframework.graphql.data.method.annotation.MutationMapping;
+import org.springframework.graphql.data.method.annotation.QueryMapping;
+import org.springframework.graphql.data.method.annotation.SchemaMapping;
+import org.springframework.stereotype.Controller;
+import org.trustledger.issuance.CertificateRegister;
+import org.trustledger.issuance.CertificateView;
+import org.trustledger.issuance.IssuanceService;
+import org.trustledger.issuance.Serials;
+import org.trustledger.issuance.api.CaId;
+import org.trustledger.issuance.api.CertificateKind;
+import org.trustledger.issuance.api.IssuanceRefusal;
+import org.trustledger.issuance.api.NameVariant;
+import org.trustledger.issuance.api.RequestCertificateCommand;
+import org.trustledger.issuance.api.RevocationReason;
+import org.trustledger.issuance.ca.CaHierarchy;
+import org.trustledger.issuance.ca.CaSettings;
+import org.trustledger.issuance.openpgp.OpenPgpCa;
+import org.trustledger.ledger.api.AddDomainCommand;
+import org.trustledger.ledger.api.PersonName;
+import org.trustledger.ledger.api.VerifyDomainCommand;
+import org.trustledger.query.MemberReadModel;
+import org.trustledger.query.MemberView;
+
+/** Certificates, domains and OpenPGP signing over GraphQL; the decisions are the issuance module's. */
+@Controller
+public class IssuanceController {
+
+    private final IssuanceService issuance;
+    private final CertificateRegister register;
+    private final CaHierarchy cas;
+    private final OpenPgpCa openPgp;
+    private final CommandGateway commands;
+    private final MemberReadModel members;
+    private final ReadModelSync sync;
+    private final Clock clock;
+
+    public IssuanceController(IssuanceService issuance, CertificateRegister register, CaHierarchy cas, OpenPgpCa openPgp,
+                              CommandGateway commands, MemberReadModel members, ReadModelSync sync, Clock clock) {
+        this.issuance = issuance;
+        this.register = register;
+        this.cas = cas;
+        this.openPgp = openPgp;
+        this.commands = commands;
+        this.members = members;
+        this.sync = sync;
+        this.clock = clock;
+    }
+
+    record RequestCertificateInput(String memberId, CertificateKind kind, String csr, String publicKey,
+                                   List<String> names, NameVariant nameVariant, CaId root, Integer validityDays,
+                                   String signatureHash) {
+    }
+
+    record RequestCertificatePayload(String requestId, CertificateView certificate, Types.Refusal error) {
+    }
+
+    record RevokeCertificatePayload(CertificateView certificate, Types.Refusal error) {
+    }
+
+    record SignOpenPgpKeyPayload(OpenPgpCa.SignedKey signedKey, Types.Refusal error) {
+    }
+
+    record CertificateRequestOutcome(String requestId, String outcome, CertificateView certificate,
+                                     Types.Refusal error) {
+    }
+
+    record CaCertificate(String name, String subject, String pem, String fingerprint, Instant notBefore,
+                         Instant notAfter, String url, String crlUrl, String ocspUrl) {
+    }
+
+    @MutationMapping
+    public RequestCertificatePayload requestCertificate(@Argument RequestCertificateInput input) {
+        String requestId = UUID.randomUUID().toString();
+        IssuanceService.Outcome outcome = issuance.request(new RequestCertificateCommand(requestId, input.memberId(),
+                input.kind(), input.csr(), input.publicKey(), input.names(), input.nameVariant(), input.root(),
+                input.validityDays(), input.signatureHash(), null, input.memberId()));
+        return new RequestCertificatePayload(requestId, outcome.certificate(), outcome.refusalCode() == null ? null
+                : new Types.Refusal(outcome.refusalCode().name(), outcome.refusalReason()));
+    }
+
+    @MutationMapping
+    public RevokeCertificatePayload revokeCertificate(@Argument String serial, @Argument RevocationReason reason,
+                                                      @Argument String requestedBy) {
+        try {
+            return new RevokeCertificatePayload(issuance.revoke(serial, reason, requestedBy, null), null);
+        } catch (IssuanceRefusal r) {
+            return new RevokeCertificatePayload(null, new Types.Refusal(r.code().name(), r.getMessage()));
+        }
+    }
+
+    @MutationMapping
+    public Types.MemberPayload addDomain(@Argument String memberId, @Argument String domain, @Argument String approver) {
+        try {
+            commands.sendAndWait(new AddDomainCommand(memberId, domain, approver));
+        } catch (RuntimeException e) {
+            return new Types.MemberPayload(null, LedgerMutations.refusal(e));
+        }
+        sync.awaitMember(memberId);
+        return new Types.MemberPayload(members.member(memberId).orElseThrow(), null);
+    }
+
+    @MutationMapping
+    public Types.MemberPayload verifyDomain(@Argument String token) {
+        String memberId;
+        try {
+            memberId = commands.sendAndWait(new VerifyDomainCommand(token));
+        } catch (RuntimeException e) {
+            return new Types.MemberPayload(null, LedgerMutations.refusal(e));
+        }
+        sync.awaitMember(memberId);
+        return new Types.MemberPayload(members.member(memberId).orElseThrow(), null);
+    }
+
+    @MutationMapping
+    public SignOpenPgpKeyPayload signOpenPgpKey(@Argument String memberId, @Argument String publicKey) {
+        MemberView member;
+        try {
+            sync.awaitMember(memberId);
+            member = members.member(memberId).orElseThrow(() -> new IllegalArgumentException(
+                    "No member with this id exists."));
+        } catch (IllegalArgumentException e) {
+            return new SignOpenPgpKeyPayload(null, new Types.Refusal("MEMBER_NOT_FOUND", e.getMessage()));
+        }
+        if (!member.standing().rights().openPgpKeySigning() || member.locked() || member.deleted()) {
+            return new SignOpenPgpKeyPayload(null, new Types.Refusal("OPENPGP_NOT_PERMITTED",
+                    "OpenPGP key signing is for Assured Members (50 points or more) with a usable account."));
+        }
+        try {
+            return new SignOpenPgpKeyPayload(openPgp.sign(publicKey, nameVariants(member.name()),
+                    Set.copyOf(member.verifiedEmails())), null);
+        } catch (IllegalArgumentException e) {
+            return new SignOpenPgpKeyPayload(null, new Types.Refusal("OPENPGP_KEY_INVALID", e.getMessage()));
+        }
+    }
+
+    /** The forms of a verified name DOMAIN.md section 7 allows: given+family, with middle, with suffix, all. */
+    static Set<String> nameVariants(PersonName n) {
+        Set<String> variants = new LinkedHashSet<>();
+        variants.add(n.givenNames() + " " + n.familyName());
+        if (n.middleName() != null) {
+            variants.add(n.givenNames() + " " + n.middleName() + " " + n.familyName());
+        }
+        if (n.suffix() != null) {
+            variants.add(n.givenNames() + " " + n.familyName() + " " + n.suffix());
+        }
+        if (n.middleName() != null && n.suffix() != null) {
+            variants.add(n.givenNames() + " " + n.middleName() + " " + n.familyName() + " " + n.suffix());
+        }
+        return variants;
+    }
+
+    @QueryMapping
+    public CertificateView certificate(@Argument String serial) {
+        return Serials.normalise(serial).flatMap(register::certificate).orElse(null);
+    }
+
+    @QueryMapping
+    public CertificateRequestOutcome certificateRequest(@Argument String id) {
+        return register.request(id).map(r -> new CertificateRequestOutcome(r.requestId(), r.outcome(),
+                r.serial() == null ? null : register.certificate(r.serial()).orElse(null),
+                r.code() == null ? null : new Types.Refusal(r.code().name(), r.reason()))).orElse(null);
+    }
+
+    @QueryMapping
+    public List<CaCertificate> caCertificates() {
+        CaSettings s = cas.settings();
+        List<CaCertificate> result = new ArrayList<>();
+        for (CaId ca : CaId.values()) {
+            result.add(caCertificate(ca.slug(), cas.certificate(ca), s.caCertificateUrl(ca), s.crlUrl(ca), s.ocspUrl(ca)));
+        }
+        for (CaId ca : CaId.values()) {
+            result.add(caCertificate(ca.slug() + "-ocsp", cas.ocspSigner(ca).certificate(),
+                    s.baseUrl() + "/ca/" + ca.slug() + "-ocsp.der", null, null));
+        }
+        return result;
+    }
+
+    @SchemaMapping(typeName = "Member")
+    public List<CertificateView> certificates(MemberView member) {
+        return register.certificatesOfMember(member.id());
+    }
+
+    @SchemaMapping(typeName = "Certificate")
+    public String status(CertificateView c) {
+        return c.status(clock.instant()).name();
+    }
+
+    @SchemaMapping(typeName = "Certificate")
+    public List<String> names(CertificateView c) {
+        return c.subjectAltNames();
+    }
+
+    @SchemaMapping(typeName = "Certificate")
+    public String fingerprint(CertificateView c) {
+        return c.sha256Fingerprint();
+    }
+
+    @SchemaMapping(typeName = "SignedOpenPgpKey")
+    public List<OpenPgpCa.DroppedUserId> droppedUserIds(OpenPgpCa.SignedKey key) {
+        return key.dropped();
+    }
+
+    private static CaCertificate caCertificate(String name, X509Certificate cert, String url, String crlUrl,
+                                               String ocspUrl) {
+        return new CaCertificate(name, cert.getSubjectX500Principal().getName(), pem(cert), fingerprint(cert),
+                cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant(), url, crlUrl, ocspUrl);
+    }
+
+    static String pem(X509Certificate cert) {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+            writer.writeObject(cert);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toString();
+    }
+
+    static String fingerprint(X509Certificate cert) {
+        try {
+            return HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
+        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package org.trustledger.server.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import org.trustledger.issuance.api.CaId;
+import org.trustledger.issuance.ca.CaHierarchy;
+import org.trustledger.issuance.status.CrlPublisher;
+import org.trustledger.issuance.status.OcspResponder;
+
+/**
+ * What relying parties fetch over plain HTTP (the URLs written into every certificate): the CA
+ * certificates (PEM and DER), each CA's CRL (DER, RFC 5280), and each CA's OCSP responder (RFC 6960:
+ * POST, and GET with the base64 request in the path).
+ */
+@RestController
+public class CaEndpoints {
+
+    static final MediaType PKIX_CERT = MediaType.parseMediaType("application/pkix-cert");
+    static final MediaType PKIX_CRL = MediaType.parseMediaType("application/pkix-crl");
+    static final MediaType OCSP_RESPONSE = MediaType.parseMediaType("application/ocsp-response");
+    private final CaHierarchy cas;
+    private final CrlPublisher crls;
+    private final OcspResponder ocsp;
+
+    public CaEndpoints(CaHierarchy cas, CrlPublisher crls, OcspResponder ocsp) {
+        this.cas = cas;
+        this.crls = crls;
+        this.ocsp = ocsp;
+    }
+
+    @GetMapping("/ca/{file:.+}")
+    public ResponseEntity<byte[]> caCertificate(@PathVariable String file) throws CertificateEncodingException {
+        int dot = file.lastIndexOf('.');
+        String name = dot < 0 ? file : file.substring(0, dot);
+        String ext = dot < 0 ? "" : file.substring(dot + 1);
+        X509Certificate cert;
+        try {
+            cert = name.endsWith("-ocsp") ? cas.ocspSigner(CaId.ofSlug(name.substring(0, name.length() - 5))).certificate()
+                    : cas.certificate(CaId.ofSlug(name));
+        } catch (IllegalArgumentException e) {
+            return notFound("No CA certificate " + file + ": try class1.pem, class3.der, class1-ocsp.pem...");
+        }
+        return switch (ext) {
+            case "der", "crt", "cer" -> ResponseEntity.ok().contentType(PKIX_CERT).cacheControl(CacheControl.noCache())
+                    .body(cert.getEncoded());
+            case "pem" -> ResponseEntity.ok().contentType(MediaType.parseMediaType("application/x-pem-file"))
+                    .body(pem(cert.getEncoded()).getBytes(StandardCharsets.US_ASCII));
+            default -> notFound("Ask for " + name + ".pem or " + name + ".der.");
+        };
+    }
+
+    @GetMapping("/crl/{file:.+}")
+    public ResponseEntity<byte[]> crl(@PathVariable String file) {
+        if (!file.endsWith(".crl")) {
+            return notFound("CRLs are at /crl/class1.crl and /crl/class3.crl.");
+        }
+        try {
+            CaId ca = CaId.ofSlug(file.substring(0, file.length() - 4));
+            return ResponseEntity.ok().contentType(PKIX_CRL).cacheControl(CacheControl.noCache()).body(crls.current(ca));
+        } catch (IllegalArgumentException e) {
+            return notFound(e.getMessage());
+        }
+    }
+
+    @PostMapping(path = "/ocsp/{ca}", consumes = "application/ocsp-request")
+    public ResponseEntity<byte[]> ocspPost(@PathVariable String ca, @RequestBody byte[] request) {
+        return ocspAnswer(ca, request);
+    }
+
+    /** RFC 6960 A.1: GET {url}/{url-encoding of base-64 encoding of the DER OCSPRequest}. */
+    @GetMapping("/ocsp/{ca}/**")
+    public ResponseEntity<byte[]> ocspGet(@PathVariable String ca, HttpServletRequest http) {
+        String uri = http.getRequestURI();
+        String prefix = http.getContextPath() + "/ocsp/" + ca + "/";
+        String encoded = uri.substring(Math.min(prefix.length(), uri.length()));
+        byte[] request;
+        try {
+            request = Base64.getDecoder().decode(URLDecoder.decode(encoded, StandardCharsets.US_ASCII));
+        } catch (IllegalArgumentException e) {
+            request = new byte[0];
+        }
+        return ocspAnswer(ca, request);
+    }
+
+    private ResponseEntity<byte[]> ocspAnswer(String ca, byte[] request) {
+        CaId id;
+        try {
+            id = CaId.ofSlug(ca);
+        } catch (IllegalArgumentException e) {
+            return notFound(e.getMessage());
+        }
+        return ResponseEntity.ok().contentType(OCSP_RESPONSE).cacheControl(CacheControl.noStore())
+                .body(ocsp.respond(id, request));
+    }
+
+    private static ResponseEntity<byte[]> notFound(String message) {
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.TEXT_PLAIN)
+                .body((message + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String pem(byte[] der) {
+        return "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der) + "\n-----END CERTIFICATE-----\n";
+    }
+}
