@@ -70,14 +70,28 @@ public class IssuanceService {
 
     /** Revokes by serial (any hex form) and publishes the issuing CA's next CRL. */
     public CertificateView revoke(String serial, RevocationReason reason, String requestedBy, String caseId) {
+        CertificateView certificate = record(serial, reason, requestedBy, caseId);
+        awaitRegister(certificate.requestId());
+        crls.publish(certificate.issuer());
+        return register.certificate(certificate.serial()).orElseThrow();
+    }
+
+    /**
+     * Records a revocation without waiting for the register or publishing: for callers inside an event
+     * handler, whose unit of work commits the revocation only when they return. The CRL schedule
+     * publishes it within a minute.
+     */
+    public void revokeWithinHandler(String serial, RevocationReason reason, String requestedBy, String caseId) {
+        record(serial, reason, requestedBy, caseId);
+    }
+
+    private CertificateView record(String serial, RevocationReason reason, String requestedBy, String caseId) {
         String hex = Serials.normalise(serial).orElseThrow(() -> new IssuanceRefusal(
                 IssuanceRefusalCode.CERTIFICATE_NOT_FOUND, "'" + serial + "' is not a serial number (hex)."));
         CertificateView certificate = register.certificate(hex).orElseThrow(() -> new IssuanceRefusal(
                 IssuanceRefusalCode.CERTIFICATE_NOT_FOUND, "No certificate with serial " + hex + "."));
         commands.sendAndWait(new RevokeCertificateCommand(certificate.requestId(), reason, requestedBy, caseId));
-        awaitRegister(certificate.requestId());
-        crls.publish(certificate.issuer());
-        return register.certificate(hex).orElseThrow();
+        return certificate;
     }
 
     private void awaitRegister(String requestId) {

@@ -52,7 +52,7 @@ public class RevocationOrders {
                 continue;
             }
             try {
-                issuance.revoke(serial, RevocationReason.PRIVILEGE_WITHDRAWN, "arbitration", order.caseId());
+                issuance.revokeWithinHandler(serial, RevocationReason.PRIVILEGE_WITHDRAWN, "arbitration", order.caseId());
                 log.info("Revoked certificate {} by ruling in case {}", serial, order.caseId());
             } catch (IssuanceRefusal r) {
                 if (r.code() != IssuanceRefusalCode.ALREADY_REVOKED) {

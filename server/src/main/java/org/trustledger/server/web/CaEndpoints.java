@@ -1,7 +1,6 @@
 package org.trustledger.server.web;
 
 import jakarta.servlet.http.HttpServletRequest;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
@@ -88,11 +87,26 @@ public class CaEndpoints {
         String encoded = uri.substring(Math.min(prefix.length(), uri.length()));
         byte[] request;
         try {
-            request = Base64.getDecoder().decode(URLDecoder.decode(encoded, StandardCharsets.US_ASCII));
+            request = Base64.getDecoder().decode(percentDecode(encoded));
         } catch (IllegalArgumentException e) {
             request = new byte[0];
         }
         return ocspAnswer(ca, request);
+    }
+
+    /** %XX escapes only: a literal '+' in base64 stays a '+' (URLDecoder would make it a space). */
+    static String percentDecode(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%' && i + 2 < s.length()) {
+                out.append((char) Integer.parseInt(s.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     private ResponseEntity<byte[]> ocspAnswer(String ca, byte[] request) {
