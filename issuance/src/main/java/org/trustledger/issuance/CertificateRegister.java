@@ -144,6 +144,15 @@ public class CertificateRegister implements CertificateCheck {
         return result;
     }
 
+    /** Every issued, unrevoked certificate (the daily expiry check; a scan, run once a day). */
+    public void forEachUnrevoked(Consumer<CertificateView> each) {
+        certificates.find().forEach(d -> {
+            if (d.getString("pem") != null && d.getDate("revokedAt") == null) {
+                each.accept(view(d));
+            }
+        });
+    }
+
     /** Revoked serials of one CA with when and why: what its CRL lists. */
     public void forEachRevoked(CaId ca, Consumer<Document> each) {
         database.getCollection(revocations(ca)).find().forEach(each);

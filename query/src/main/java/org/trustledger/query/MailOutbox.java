@@ -76,9 +76,11 @@ public class MailOutbox {
 
     /**
      * Queues one mail, keyed by the id of the event (or fact) that owes it: delivering the same key
-     * again replaces the same mail instead of sending twice.
+     * again leaves the mail queued once instead of sending twice.
+     *
+     * @return whether the mail was new
      */
-    public void enqueue(String key, String to, String subject, String body, String token, Instant at) {
+    public boolean enqueue(String key, String to, String subject, String body, String token, Instant at) {
         Document mail = new Document("_id", key).append("to", Emails.normalise(to)).append("subject", subject)
                 .append("body", body).append("token", token).append("sentAt", Date.from(at));
         try {
@@ -87,10 +89,11 @@ public class MailOutbox {
             if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
                 throw e;
             }
-            return; // owed once: already queued
+            return false; // owed once: already queued
         }
         unsent.insertOne(new Document("_id", key));
         log.info("Outbox: mail to {} '{}'{}", to, subject, token == null ? "" : " with token " + token);
+        return true;
     }
 
     /** Mails not yet handed to the SMTP server, oldest first (at most {@code limit}). */

@@ -2,10 +2,7 @@ package org.trustledger.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mongodb.client.MongoDatabase;
 import java.time.Instant;
-import java.util.Date;
-import org.bson.Document;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,8 +27,6 @@ class HistoryGraphQlTest {
 
     @Autowired
     HttpGraphQlTester graphQl;
-    @Autowired
-    MongoDatabase db;
 
     @BeforeAll
     static void quiet() {
@@ -116,6 +111,23 @@ class HistoryGraphQlTest {
                 .path("memberHistory[-2].causedBy").entity(String.class).isEqualTo(helper().memberId(f[2]));
     }
 
+    /** A client certificate for a fresh EC key; returns its serial. */
+    String issue(String member, String extra) {
+        try {
+            java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+            g.initialize(256);
+            String pem = "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder().encodeToString(
+                    g.generateKeyPair().getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
+            return graphQl.document("mutation($m: ID!, $k: String!) { requestCertificate(input: {memberId: $m, kind: CLIENT,"
+                            + " publicKey: $k " + extra + "}) { certificate { serial } error { code message } } }")
+                    .variable("m", member).variable("k", pem).execute()
+                    .path("requestCertificate.error").valueIsNull()
+                    .path("requestCertificate.certificate.serial").entity(String.class).get();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void voiding_impact_names_the_rights_a_member_would_lose() {
         String[] f = LedgerGraphQlTest.FOUNDERS;
@@ -124,12 +136,9 @@ class HistoryGraphQlTest {
         String first = assure(f[0], email);
         assure(f[1], email);
         awaitHistory(member, 4);
-        // The issuance register (empty until issuance exists) is asked which certificates rely on lost rights.
-        db.getCollection("certificates").insertMany(List.of(
-                new Document("_id", "0A1B").append("memberId", member).append("notAfter", Date.from(Instant.now().plusSeconds(86400)))
-                        .append("requires", List.of("nameInCertificate")),
-                new Document("_id", "0C2D").append("memberId", member).append("notAfter", Date.from(Instant.now().plusSeconds(86400)))
-                        .append("requires", List.of("clientCertificate"))));
+        // The issuance register is asked which certificates rely on lost rights: one named (lost), one not.
+        String named = issue(member, "nameVariant: GIVEN_FAMILY");
+        issue(member, "");
         graphQl.document("query($x: ID!) { voidingImpact(assuranceId: $x) { assuree { statusBefore statusAfter rightsLost }"
                         + " membersWhoseStatusChanges { id } } }").variable("x", first).execute()
                 .path("voidingImpact.assuree.statusBefore").entity(String.class).isEqualTo("ASSURED_MEMBER")
@@ -138,7 +147,7 @@ class HistoryGraphQlTest {
                 .contains("nameInCertificate", "class3Root", "openPgpKeySigning")
                 .path("voidingImpact.membersWhoseStatusChanges[0].id").entity(String.class).isEqualTo(member);
         graphQl.document("query($x: ID!) { voidingImpact(assuranceId: $x) { certificatesLosingBacking } }").variable("x", first)
-                .execute().path("voidingImpact.certificatesLosingBacking").entityList(String.class).containsExactly("0A1B");
+                .execute().path("voidingImpact.certificatesLosingBacking").entityList(String.class).containsExactly(named);
         graphQl.document("{ voidingImpact(assuranceId: \"none\") { assuree { statusAfter } } }").execute()
                 .path("voidingImpact").valueIsNull();
     }

@@ -421,6 +421,73 @@ class IssuanceGraphQlTest {
                 .isEqualTo("PRIVILEGE_WITHDRAWN");
     }
 
+    @Autowired
+    org.trustledger.server.issuance.ExpiryWarnings expiryWarnings;
+
+    @Test
+    void owners_are_warned_of_expiry_45_30_15_and_1_days_ahead_once_each() throws Exception {
+        String email = LedgerGraphQlTest.uniqueEmail();
+        String member = helper().registerAndVerify(email, "1992-02-02");
+        Map<String, Object> cert = issued(input(member, "CLIENT", csr("expiring"), "validityDays", 100), "exp.pem");
+        java.time.Instant notAfter = java.time.Instant.parse((String) cert.get("notAfter"));
+        assertThat(expiryWarnings.warnAsOf(notAfter.minus(java.time.Duration.ofDays(50)))).isZero();
+        for (int days : new int[] {45, 30, 15, 1}) {
+            java.time.Instant at = notAfter.minus(java.time.Duration.ofDays(days)).plusSeconds(60);
+            assertThat(expiryWarnings.warnAsOf(at)).as(days + " days ahead").isGreaterThanOrEqualTo(1);
+            assertThat(expiryWarnings.warnAsOf(at)).as("again at " + days).isZero();
+        }
+        List<String> subjects = graphQl.document("query($to: String!) { devOutbox(to: $to) { subject } }")
+                .variable("to", email).execute().path("devOutbox[*].subject").entityList(String.class).get();
+        assertThat(subjects).contains("Your certificate expires in less than 45 days",
+                "Your certificate expires in less than 30 days", "Your certificate expires in less than 15 days",
+                "Your certificate expires in less than 1 day");
+    }
+
+    @Test
+    void gnupg_sees_the_cas_certification_on_the_verified_user_ids_only() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Tools.run(dir, "gpg", "--version").ok(), "gpg installed");
+        String email = LedgerGraphQlTest.uniqueEmail();
+        String member = helper().registerAndVerify(email, "1984-04-04");
+        Path home = Files.createDirectories(dir.resolve("gnupg"));
+        Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        String[] gpg = {"gpg", "--homedir", home.toString(), "--batch", "--pinentry-mode", "loopback", "--passphrase", ""};
+        Tools.ok(dir, concat(gpg, "--quick-gen-key", "Ada Lovelace <" + email + ">", "ed25519", "sign", "1y"));
+        Tools.ok(dir, concat(gpg, "--quick-add-uid", "Ada Lovelace <" + email + ">", "Mallory <mallory@evil.example>"));
+        String key = Tools.ok(dir, concat(gpg, "--armor", "--export", email));
+        String mutation = "mutation($m: ID!, $k: String!) { signOpenPgpKey(memberId: $m, publicKey: $k) { signedKey {"
+                + " armored fingerprint signedUserIds droppedUserIds { userId reason } certificationExpiresAt }"
+                + " error { code message } } }";
+        graphQl.document(mutation).variable("m", member).variable("k", key).execute()
+                .path("signOpenPgpKey.error.code").entity(String.class).isEqualTo("OPENPGP_NOT_PERMITTED");
+        assure(LedgerGraphQlTest.FOUNDERS[0], email, "1984-04-04");
+        assure(LedgerGraphQlTest.FOUNDERS[1], email, "1984-04-04");
+        graphQl.document(mutation).variable("m", member).variable("k", "not a key").execute()
+                .path("signOpenPgpKey.error.code").entity(String.class).isEqualTo("OPENPGP_KEY_INVALID");
+        Map<?, ?> signed = graphQl.document(mutation).variable("m", member).variable("k", key).execute()
+                .path("signOpenPgpKey.signedKey").entity(Map.class).get();
+        assertThat((List<String>) signed.get("signedUserIds")).containsExactly("Ada Lovelace <" + email + ">");
+        Files.writeString(dir.resolve("signed.asc"), (String) signed.get("armored"));
+        String caKey = new String(http(BASE + "/ca/openpgp.asc"), StandardCharsets.US_ASCII);
+        Files.writeString(dir.resolve("ca.asc"), caKey);
+        Path fresh = Files.createDirectories(dir.resolve("gnupg-relying-party"));
+        Files.setPosixFilePermissions(fresh, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        String[] relying = {"gpg", "--homedir", fresh.toString(), "--batch"};
+        Tools.ok(dir, concat(relying, "--import", "ca.asc"));
+        Tools.ok(dir, concat(relying, "--import", "signed.asc"));
+        String sigs = Tools.ok(dir, concat(relying, "--with-colons", "--check-sigs", (String) signed.get("fingerprint")));
+        assertThat(sigs).contains("uid:").doesNotContain("Mallory");
+        long goodCaSigs = sigs.lines().filter(l -> l.startsWith("sig:!:") && l.contains("OpenPGP CA")).count();
+        assertThat(goodCaSigs).as(sigs).isEqualTo(1);
+        Tools.run(dir, "gpgconf", "--homedir", home.toString(), "--kill", "gpg-agent");
+        Tools.run(dir, "gpgconf", "--homedir", fresh.toString(), "--kill", "gpg-agent");
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
     @Test
     void hostile_and_malformed_keys_are_refused_with_a_reason_and_only_the_refusal_is_recorded() throws Exception {
         String email = LedgerGraphQlTest.uniqueEmail();

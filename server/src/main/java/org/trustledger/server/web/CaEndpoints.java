@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.trustledger.issuance.api.CaId;
 import org.trustledger.issuance.ca.CaHierarchy;
+import org.trustledger.issuance.openpgp.OpenPgpCa;
 import org.trustledger.issuance.status.CrlPublisher;
 import org.trustledger.issuance.status.OcspResponder;
 
@@ -33,9 +34,11 @@ public class CaEndpoints {
     private final CaHierarchy cas;
     private final CrlPublisher crls;
     private final OcspResponder ocsp;
+    private final OpenPgpCa openPgp;
 
-    public CaEndpoints(CaHierarchy cas, CrlPublisher crls, OcspResponder ocsp) {
+    public CaEndpoints(CaHierarchy cas, CrlPublisher crls, OcspResponder ocsp, OpenPgpCa openPgp) {
         this.cas = cas;
+        this.openPgp = openPgp;
         this.crls = crls;
         this.ocsp = ocsp;
     }
@@ -59,6 +62,13 @@ public class CaEndpoints {
                     .body(pem(cert.getEncoded()).getBytes(StandardCharsets.US_ASCII));
             default -> notFound("Ask for " + name + ".pem or " + name + ".der.");
         };
+    }
+
+    /** The CA's OpenPGP public key, ASCII-armoured, to check its certifications with. */
+    @GetMapping("/ca/openpgp.asc")
+    public ResponseEntity<byte[]> openPgpKey() {
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/pgp-keys"))
+                .body(openPgp.publicKeyArmored().getBytes(StandardCharsets.US_ASCII));
     }
 
     @GetMapping("/crl/{file:.+}")
