@@ -21,7 +21,8 @@ import org.trustledger.query.MailOutbox;
 /**
  * Rebuilds every projection from the event store: each streaming processor is stopped, its tokens
  * reset (its {@code @ResetHandler} clears its read model), and started again to replay. The mail
- * outbox is left alone: a rebuild must not mail anyone again. Started by the admin mutation or by
+ * outbox and the revocation orders are left alone: a rebuild must not mail anyone or revoke anything
+ * again. Started by the admin mutation or by
  * {@code --trustledger.rebuild-projections=true} at start-up.
  */
 @Component
