@@ -74,7 +74,8 @@ public class CertificateRegister implements CertificateCheck {
                 .append("memberId", e.memberId()).append("kind", e.kind().name()).append("issuer", e.issuer().name())
                 .append("subject", e.subject()).append("sans", e.subjectAltNames())
                 .append("notBefore", Date.from(e.notBefore())).append("notAfter", Date.from(e.notAfter()))
-                .append("requires", e.rights()).append("ledgerSeq", e.ledgerSequence()), new ReplaceOptions().upsert(true));
+                .append("requires", e.rights()).append("ledgerSeq", e.ledgerSequence())
+                .append("organisationId", e.organisationId()), new ReplaceOptions().upsert(true));
         byMember.updateOne(eq("_id", e.memberId()), Updates.addToSet("serials", e.serial()),
                 new UpdateOptions().upsert(true));
         requests.replaceOne(eq("_id", e.requestId()), new Document("_id", e.requestId()).append("memberId", e.memberId())
@@ -196,6 +197,7 @@ public class CertificateRegister implements CertificateCheck {
                 d.getList("sans", String.class), d.getDate("notBefore").toInstant(), d.getDate("notAfter").toInstant(),
                 d.getString("pem"), d.getString("fingerprint"), issued == null ? null : issued.toInstant(),
                 revoked == null ? null : revoked.toInstant(), reason == null ? null : RevocationReason.valueOf(reason),
-                d.getList("requires", String.class, List.of()), d.getLong("ledgerSeq"));
+                d.getList("requires", String.class, List.of()), d.getLong("ledgerSeq"),
+                d.getString("organisationId"));
     }
 }

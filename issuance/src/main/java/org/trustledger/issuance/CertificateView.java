@@ -15,7 +15,7 @@ public record CertificateView(String serial, String requestId, String memberId, 
                               String subject, List<String> subjectAltNames, Instant notBefore, Instant notAfter,
                               String pem, String sha256Fingerprint, Instant issuedAt, Instant revokedAt,
                               RevocationReason revocationReason, List<String> rights,
-                              long ledgerSequence) {
+                              long ledgerSequence, String organisationId) {
 
     public enum Status { RESERVED, VALID, REVOKED, EXPIRED }
 

@@ -41,6 +41,7 @@ import org.trustledger.ledger.rules.Domains;
 import org.trustledger.ledger.rules.Emails;
 import org.trustledger.ledger.rules.IssuanceRights;
 import org.trustledger.query.MemberView;
+import org.trustledger.query.OrganisationView;
 
 /**
  * The issuance rules of DOMAIN.md section 7, applied for the {@link CertificateRequest} aggregate:
@@ -54,6 +55,11 @@ public class IssuanceDesk {
     static final int UNASSURED_DAYS = 180;
     static final int ASSURED_DAYS = 730;
     static final int CODE_SIGNING_DAYS = 730;
+    static final int ORGANISATION_CLIENT_DAYS = 365;
+    static final int ORGANISATION_SERVER_DAYS = 730;
+    /** An assured organisation's server certificates may carry several names and wildcards. */
+    private static final IssuanceRights ORGANISATION_RIGHTS = new IssuanceRights(false, true, false, false, true, true,
+            false, false, true, ORGANISATION_SERVER_DAYS);
     static final int MAX_NAMES = 100;
     static final String UNNAMED_CN = "CAcert WoT User";
     private static final Set<String> DIGESTS = Set.of("SHA256", "SHA384", "SHA512");
@@ -84,10 +90,6 @@ public class IssuanceDesk {
         if (cmd.requestedBy() != null && !cmd.requestedBy().equals(cmd.memberId())) {
             throw refuse(IssuanceRefusalCode.NOT_AUTHORISED, "Members request certificates for themselves only.");
         }
-        if (cmd.kind() == CertificateKind.ORGANISATION_CLIENT || cmd.kind() == CertificateKind.ORGANISATION_SERVER) {
-            throw refuse(IssuanceRefusalCode.ORGANISATION_NOT_FOUND, "This ledger records no assured organisations"
-                    + " yet, so organisation certificates cannot be issued.");
-        }
         IssuanceRights rights = member.standing().rights();
         String digest = digest(cmd.signatureHash());
         Set<String> used = new LinkedHashSet<>();
@@ -98,6 +100,38 @@ public class IssuanceDesk {
         List<String> sans;
         String cn;
         int maxDays;
+        X500NameBuilder subjectBuilder = new X500NameBuilder(BCStyle.INSTANCE);
+        Set<String> domainsInScope = Set.copyOf(member.verifiedDomains());
+        Set<String> emailsInScope = Set.copyOf(member.verifiedEmails());
+        boolean organisation = cmd.kind() == CertificateKind.ORGANISATION_CLIENT
+                || cmd.kind() == CertificateKind.ORGANISATION_SERVER;
+        OrganisationView org = null;
+        if (organisation) {
+            org = members.organisation(cmd.organisationId());
+            if (!org.adminIds().contains(member.id())) {
+                throw refuse(IssuanceRefusalCode.NOT_ORGANISATION_ADMIN, "Only an administrator of the organisation"
+                        + " may request its certificates.");
+            }
+            if (!member.standing().assurer()) {
+                throw refuse(IssuanceRefusalCode.NOT_ORGANISATION_ADMIN, "An organisation's administrator must be an"
+                        + " Assurer to request its certificates.");
+            }
+            used.add("organisationCertificates");
+            domainsInScope = Set.copyOf(org.verifiedDomains());
+            subjectBuilder.addRDN(BCStyle.C, org.country());
+            if (org.state() != null) {
+                subjectBuilder.addRDN(BCStyle.ST, org.state());
+            }
+            subjectBuilder.addRDN(BCStyle.L, org.locality()).addRDN(BCStyle.O, org.name());
+            String unit = cmd.organisationalUnit() == null ? null : cmd.organisationalUnit().strip();
+            if (unit != null && !unit.isEmpty()) {
+                if (unit.length() > 64 || unit.chars().anyMatch(Character::isISOControl)) {
+                    throw refuse(IssuanceRefusalCode.NAMES_REQUIRED, "The organisational unit (OU) has at most 64"
+                            + " printable characters.");
+                }
+                subjectBuilder.addRDN(BCStyle.OU, unit);
+            }
+        }
         switch (cmd.kind()) {
             case CLIENT -> {
                 if (!rights.clientCertificate()) {
@@ -114,7 +148,7 @@ public class IssuanceDesk {
                     throw refuse(IssuanceRefusalCode.KIND_NOT_PERMITTED, "A server certificate needs a verified domain.");
                 }
                 used.add("serverCertificate");
-                sans = hosts(names, member, rights, used);
+                sans = hosts(names, Set.copyOf(member.verifiedDomains()), rights, used);
                 cn = sans.get(0).substring(4);
                 maxDays = rights.nameInCertificate() ? ASSURED_DAYS : UNASSURED_DAYS;
             }
@@ -128,6 +162,17 @@ public class IssuanceDesk {
                 cn = personalName(member, cmd.nameVariant() == null ? NameVariant.GIVEN_FAMILY : cmd.nameVariant(),
                         rights, used);
                 maxDays = CODE_SIGNING_DAYS;
+            }
+            case ORGANISATION_CLIENT -> {
+                sans = organisationEmails(names, domainsInScope);
+                emailsInScope = sans.stream().map(e -> e.substring(6)).collect(java.util.stream.Collectors.toSet());
+                cn = org.name();
+                maxDays = ORGANISATION_CLIENT_DAYS;
+            }
+            case ORGANISATION_SERVER -> {
+                sans = hosts(names, domainsInScope, ORGANISATION_RIGHTS, used);
+                cn = sans.get(0).substring(4);
+                maxDays = ORGANISATION_SERVER_DAYS;
             }
             default -> throw new IllegalStateException("unreachable");
         }
@@ -152,22 +197,23 @@ public class IssuanceDesk {
         // Backdated a minute for clocks slightly behind; the whole span stays within the maximum.
         Instant notBefore = now.minus(1, ChronoUnit.MINUTES);
         Instant notAfter = notBefore.plus(days, ChronoUnit.DAYS);
-        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, cn).build();
+        X500Name subject = subjectBuilder.addRDN(BCStyle.CN, cn).build();
         BigInteger serial = serials.reserve(cmd.requestId(), member.id(), now);
         CertificateTemplate template = new CertificateTemplate(serial, cmd.kind(), issuer, subject, sans,
                 key.publicKey(), notBefore, notAfter, digest);
         X509CertificateHolder tbs = template.toBeSigned(cas);
         List<String> problems = Linter.lint(tbs, new Linter.Context(cmd.kind(),
                 X500Name.getInstance(cas.certificate(issuer).getSubjectX500Principal().getEncoded()),
-                keyId(cas, issuer), maxDays, Set.copyOf(member.verifiedEmails()), Set.copyOf(member.verifiedDomains()),
-                rights.wildcardServerCertificate(), rights.multipleSubjectAltNames()));
+                keyId(cas, issuer), maxDays, emailsInScope, domainsInScope,
+                organisation || rights.wildcardServerCertificate(), organisation || rights.multipleSubjectAltNames()));
         if (!problems.isEmpty()) {
             throw refuse(IssuanceRefusalCode.LINT_FAILED, "The certificate would break the CA's rules, so it was not"
                     + " signed: " + String.join("; ", problems));
         }
         return new CertificateReserved(cmd.requestId(), member.id(), serial.toString(16), cmd.kind(), issuer,
                 subject.toString(), sans, Base64.getEncoder().encodeToString(encoded(key.publicKey())), notBefore,
-                notAfter, digest, List.copyOf(used), member.lastSequence(), null, CertificateTemplate.tbsSha256(tbs),
+                notAfter, digest, List.copyOf(used), member.lastSequence(), organisation ? org.id() : null,
+                CertificateTemplate.tbsSha256(tbs),
                 now);
     }
 
@@ -193,14 +239,21 @@ public class IssuanceDesk {
         }
     }
 
-    /** Which of {@code rights} the member no longer has, as of their latest ledger event. */
-    public List<String> rightsLost(List<String> rights, String memberId) {
+    /**
+     * Which of {@code rights} the member no longer has, as of their latest ledger event; for an
+     * organisation's certificate, organisationCertificates is lost when the member is no longer its
+     * administrator or no longer an Assurer.
+     */
+    public List<String> rightsLost(List<String> rights, String memberId, String organisationId) {
         MemberView member = members.current(memberId);
         IssuanceRights now = member.standing().rights();
         boolean unusable = member.deleted() || member.locked();
         List<String> lost = new ArrayList<>();
         for (String right : rights) {
-            if (unusable || !has(now, right)) {
+            boolean kept = right.equals("organisationCertificates") && organisationId != null
+                    ? member.standing().assurer() && members.organisation(organisationId).adminIds().contains(memberId)
+                    : has(now, right);
+            if (unusable || !kept) {
                 lost.add(right);
             }
         }
@@ -229,6 +282,23 @@ public class IssuanceDesk {
                 r.notAfter(), r.signatureHash());
     }
 
+    private static List<String> organisationEmails(List<String> requested, Set<String> domains) {
+        if (requested.isEmpty()) {
+            throw refuse(IssuanceRefusalCode.NAMES_REQUIRED, "Name the email address(es) of the organisation for the"
+                    + " certificate.");
+        }
+        List<String> wanted = requested.stream().map(Emails::normalise).distinct().toList();
+        for (String email : wanted) {
+            int at = email.lastIndexOf('@');
+            String domain = at < 0 ? "" : email.substring(at + 1);
+            if (at <= 0 || Domains.coveringDomain(domain, domains).isEmpty()) {
+                throw refuse(IssuanceRefusalCode.EMAIL_NOT_VERIFIED, "'" + email + "' is not under a verified domain"
+                        + " of the organisation.");
+            }
+        }
+        return wanted.stream().map(e -> "email:" + e).toList();
+    }
+
     private static List<String> emails(List<String> requested, MemberView member) {
         List<String> wanted = requested.isEmpty()
                 ? Stream.of(member.primaryEmail()).filter(member.verifiedEmails()::contains).toList()
@@ -245,7 +315,7 @@ public class IssuanceDesk {
         return wanted.stream().map(e -> "email:" + e).toList();
     }
 
-    private static List<String> hosts(List<String> requested, MemberView member, IssuanceRights rights,
+    private static List<String> hosts(List<String> requested, Set<String> verifiedDomains, IssuanceRights rights,
                                       Set<String> used) {
         if (requested.isEmpty()) {
             throw refuse(IssuanceRefusalCode.NAMES_REQUIRED, "Name the host(s) the server certificate is for.");
@@ -261,9 +331,9 @@ public class IssuanceDesk {
                 }
                 used.add("wildcardServerCertificate");
             }
-            if (Domains.coveringDomain(host, member.verifiedDomains()).isEmpty()) {
-                throw refuse(IssuanceRefusalCode.HOST_NOT_IN_VERIFIED_DOMAIN, "'" + host + "' is not under a domain"
-                        + " this member has verified.");
+            if (Domains.coveringDomain(host, verifiedDomains).isEmpty()) {
+                throw refuse(IssuanceRefusalCode.HOST_NOT_IN_VERIFIED_DOMAIN, "'" + host + "' is not under a verified"
+                        + " domain of the " + (rights == ORGANISATION_RIGHTS ? "organisation." : "member."));
             }
             if (!hosts.contains(host)) {
                 hosts.add(host);

@@ -58,7 +58,7 @@ public class IssuanceService {
         CertificateView issued = register.certificate(decided.serial()).orElseThrow();
         long ledgerNow = eventStore.lastSequenceNumberFor(issued.memberId()).orElse(-1L);
         if (ledgerNow > issued.ledgerSequence()) {
-            List<String> lost = desk.rightsLost(issued.rights(), issued.memberId());
+            List<String> lost = desk.rightsLost(issued.rights(), issued.memberId(), issued.organisationId());
             if (!lost.isEmpty()) {
                 log.warn("Certificate {} lost its backing ({}) while it was issued: revoking it", issued.serial(), lost);
                 revoke(issued.serial(), RevocationReason.PRIVILEGE_WITHDRAWN, RevocationPolicy.ISSUANCE, null);

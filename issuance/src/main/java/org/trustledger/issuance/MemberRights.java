@@ -6,6 +6,8 @@ import org.trustledger.issuance.api.IssuanceRefusal;
 import org.trustledger.issuance.api.IssuanceRefusalCode;
 import org.trustledger.query.MemberReadModel;
 import org.trustledger.query.MemberView;
+import org.trustledger.query.OrganisationProjection;
+import org.trustledger.query.OrganisationView;
 import org.trustledger.query.Catchup;
 
 /**
@@ -16,12 +18,26 @@ public class MemberRights {
 
     private final EventStore eventStore;
     private final MemberReadModel readModel;
+    private final OrganisationProjection organisations;
     private final Duration wait;
 
-    public MemberRights(EventStore eventStore, MemberReadModel readModel, Duration wait) {
+    public MemberRights(EventStore eventStore, MemberReadModel readModel, OrganisationProjection organisations,
+                        Duration wait) {
         this.eventStore = eventStore;
         this.readModel = readModel;
+        this.organisations = organisations;
         this.wait = wait;
+    }
+
+    /** The organisation as of its latest ledger event (waits for the projection likewise). */
+    public OrganisationView organisation(String organisationId) {
+        long target = organisationId == null ? -1 : eventStore.lastSequenceNumberFor(organisationId).orElse(-1L);
+        if (target < 0) {
+            throw new IssuanceRefusal(IssuanceRefusalCode.ORGANISATION_NOT_FOUND, "No organisation with this id exists.");
+        }
+        Catchup.await(eventStore, organisationId, organisations::lastSequence, wait);
+        return organisations.organisation(organisationId).orElseThrow(() -> new IssuanceRefusal(
+                IssuanceRefusalCode.ORGANISATION_NOT_FOUND, "No organisation with this id exists."));
     }
 
     /** The member as of their latest ledger event (waits for the projection, up to the configured time). */

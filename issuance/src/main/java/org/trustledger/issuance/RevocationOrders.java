@@ -39,7 +39,7 @@ public class RevocationOrders {
         if (serials.isEmpty()) {
             for (CertificateView c : register.certificatesOfMember(order.memberId())) {
                 if (c.status(order.orderedAt()) == CertificateView.Status.VALID
-                        && !desk.rightsLost(c.rights(), order.memberId()).isEmpty()) {
+                        && !desk.rightsLost(c.rights(), order.memberId(), c.organisationId()).isEmpty()) {
                     serials.add(c.serial());
                 }
             }

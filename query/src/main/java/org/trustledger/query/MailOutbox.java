@@ -22,6 +22,8 @@ import org.trustledger.ledger.eventstore.MongoCollections;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trustledger.ledger.api.DomainControlRequested;
+import org.trustledger.ledger.api.OrganisationDomainControlRequested;
+import org.trustledger.ledger.organisation.OrganisationHandler;
 import org.trustledger.ledger.api.EmailVerificationRequested;
 import org.trustledger.ledger.member.EmailTokens;
 import org.trustledger.ledger.rules.Emails;
@@ -72,6 +74,19 @@ public class MailOutbox {
                 + "If you did not expect this, ignore this mail: nothing is certified without the token.\n";
         enqueue(message.getIdentifier(), e.approverEmail(), "Approve domain control of " + e.domain()
                 + " for trust-ledger", body, token, e.requestedAt());
+    }
+
+    @EventHandler
+    @DisallowReplay
+    void on(OrganisationDomainControlRequested e, EventMessage<?> message) {
+        String token = tokens.token(e.organisationId(), OrganisationHandler.NONCE_SUBJECT + e.domain(), e.nonce());
+        String body = "An administrator of an organisation asked trust-ledger to certify that the organisation"
+                + " controls the domain " + e.domain() + ".\nThis address (" + e.approverEmail() + ") was chosen to"
+                + " approve it.\n\nTo approve, use this token within 48 hours (until " + e.expiresAt() + "):\n\n    "
+                + token + "\n\nwith the GraphQL mutation verifyOrganisationDomain(token: \"" + token + "\").\n"
+                + "If you did not expect this, ignore this mail: nothing is certified without the token.\n";
+        enqueue(message.getIdentifier(), e.approverEmail(), "Approve domain control of " + e.domain()
+                + " for an organisation at trust-ledger", body, token, e.requestedAt());
     }
 
     /**

@@ -173,7 +173,7 @@ class IssuanceGraphQlTest {
         while (System.currentTimeMillis() < deadline) {
             for (MimeMessage m : SMTP.getReceivedMessages()) {
                 if (Arrays.stream(m.getRecipients(Message.RecipientType.TO)).anyMatch(a -> a.toString().equals(to))) {
-                    Matcher t = Pattern.compile("verifyDomain\\(token: \"([^\"]+)\"\\)").matcher(GreenMailUtil.getBody(m)
+                    Matcher t = Pattern.compile("verify\\w*Domain\\(token: \"([^\"]+)\"\\)").matcher(GreenMailUtil.getBody(m)
                             .replace("=\r\n", "").replace("=3D", "="));
                     assertThat(t.find()).as("token in the mail").isTrue();
                     return t.group(1);
@@ -423,6 +423,84 @@ class IssuanceGraphQlTest {
 
     @Autowired
     org.trustledger.server.issuance.ExpiryWarnings expiryWarnings;
+
+
+    @Test
+    void an_assured_organisations_admin_gets_organisation_certificates_with_its_subject() throws Exception {
+        caFiles();
+        String[] f = LedgerGraphQlTest.FOUNDERS;
+        String alice = helper().memberId(f[0]);
+        String bob = helper().memberId(f[1]);
+        String carol = helper().memberId(f[2]);
+        Map<?, ?> role = graphQl.document("mutation($m: ID!) { appointRole(input: {memberId: $m, role: ORGANISATION_ASSURER,"
+                        + " appointedBy: $m, reason: \"organisation assurance for the region\"}) { error { code } } }")
+                .variable("m", alice).execute().path("appointRole").entity(Map.class).get();
+        assertThat(role.get("error") == null || "ROLE_ALREADY_HELD".equals(((Map<?, ?>) role.get("error")).get("code")))
+                .as(String.valueOf(role)).isTrue();
+        String assure = "mutation($in: AssureOrganisationInput!) { assureOrganisation(input: $in) { organisation { id name"
+                + " country admins { id } assuredBy { id } } error { code message } } }";
+        Map<String, Object> widgets = Map.of("assurerId", alice, "name", "Example Widgets Ltd", "country", "au",
+                "state", "NSW", "locality", "Sydney", "adminIds", List.of(bob));
+        graphQl.document(assure).variable("in", new java.util.HashMap<>(widgets) {{ put("assurerId", bob); }}).execute()
+                .path("assureOrganisation.error.code").entity(String.class).isEqualTo("NOT_AUTHORISED");
+        graphQl.document(assure).variable("in", new java.util.HashMap<>(widgets) {{ put("country", "XX"); }}).execute()
+                .path("assureOrganisation.error.code").entity(String.class).isEqualTo("ORGANISATION_DETAILS_INVALID");
+        String plain = helper().registerAndVerify(LedgerGraphQlTest.uniqueEmail(), "1991-01-01");
+        graphQl.document(assure).variable("in", new java.util.HashMap<>(widgets) {{ put("adminIds", List.of(plain)); }})
+                .execute().path("assureOrganisation.error.code").entity(String.class)
+                .isEqualTo("ORGANISATION_ADMIN_NOT_ASSURER");
+        String org = graphQl.document(assure).variable("in", widgets).execute()
+                .path("assureOrganisation.error").valueIsNull()
+                .path("assureOrganisation.organisation.country").entity(String.class).isEqualTo("AU")
+                .path("assureOrganisation.organisation.admins[0].id").entity(String.class).isEqualTo(bob)
+                .path("assureOrganisation.organisation.id").entity(String.class).get();
+
+        String domain = "widgets-" + UUID.randomUUID().toString().substring(0, 8) + ".example";
+        String addDomain = "mutation($o: ID!, $d: String!, $by: ID!) { addOrganisationDomain(organisationId: $o, domain: $d,"
+                + " approver: \"admin\", requestedBy: $by) { error { code } } }";
+        graphQl.document(addDomain).variable("o", org).variable("d", domain).variable("by", carol).execute()
+                .path("addOrganisationDomain.error.code").entity(String.class).isEqualTo("NOT_AUTHORISED");
+        graphQl.document(addDomain).variable("o", org).variable("d", domain).variable("by", bob).execute()
+                .path("addOrganisationDomain.error").valueIsNull();
+        graphQl.document("mutation($t: String!) { verifyOrganisationDomain(token: $t) { organisation { verifiedDomains }"
+                        + " error { code } } }").variable("t", mailedToken("admin@" + domain)).execute()
+                .path("verifyOrganisationDomain.organisation.verifiedDomains").entityList(String.class)
+                .containsExactly(domain);
+
+        Map<String, Object> server = issued(input(bob, "ORGANISATION_SERVER", csr("org-server", "-newkey", "rsa:2048"),
+                "organisationId", org, "organisationalUnit", "IT", "root", "CLASS3",
+                "names", List.of("www." + domain, "*." + domain)), "org-server.pem");
+        assertThat((List<String>) server.get("names")).containsExactly("dns:www." + domain, "dns:*." + domain);
+        assertThat(verify("-CAfile", "class1.pem", "-untrusted", "class3.pem", "-purpose", "sslserver", "org-server.pem"))
+                .contains(": OK");
+        assertThat(Tools.ok(dir, "openssl", "x509", "-in", "org-server.pem", "-noout", "-subject", "-dates"))
+                .contains("C = AU", "ST = NSW", "L = Sydney", "O = Example Widgets Ltd", "OU = IT", "CN = www." + domain);
+        Map<String, Object> client = issued(input(bob, "ORGANISATION_CLIENT", csr("org-client"), "organisationId", org,
+                "names", List.of("staff@" + domain)), "org-client.pem");
+        assertThat(java.time.Duration.between(java.time.Instant.parse((String) client.get("notBefore")),
+                java.time.Instant.parse((String) client.get("notAfter"))).toDays()).isEqualTo(365);
+        assertThat(verify("-CAfile", "class1.pem", "-purpose", "smimesign", "org-client.pem")).contains(": OK");
+        assertThat(refusal(input(bob, "ORGANISATION_CLIENT", csr("org-x"), "organisationId", org,
+                "names", List.of("staff@elsewhere.example")))).isEqualTo("EMAIL_NOT_VERIFIED");
+        assertThat(refusal(input(carol, "ORGANISATION_SERVER", csr("org-y"), "organisationId", org,
+                "names", List.of("www." + domain)))).isEqualTo("NOT_ORGANISATION_ADMIN");
+        String change = "mutation($o: ID!, $m: ID!, $a: Boolean!, $by: ID!) { changeOrganisationAdmin(organisationId: $o,"
+                + " memberId: $m, admin: $a, changedBy: $by) { organisation { admins { id } } error { code } } }";
+        graphQl.document(change).variable("o", org).variable("m", bob).variable("a", false).variable("by", alice)
+                .execute().path("changeOrganisationAdmin.error.code").entity(String.class)
+                .isEqualTo("ORGANISATION_DETAILS_INVALID");
+        graphQl.document(change).variable("o", org).variable("m", carol).variable("a", true).variable("by", bob)
+                .execute().path("changeOrganisationAdmin.error.code").entity(String.class).isEqualTo("NOT_AUTHORISED");
+        graphQl.document(change).variable("o", org).variable("m", carol).variable("a", true).variable("by", alice)
+                .execute().path("changeOrganisationAdmin.organisation.admins[*].id").entityList(String.class)
+                .contains(bob, carol).hasSize(2);
+        issued(input(carol, "ORGANISATION_SERVER", csr("org-carol"), "organisationId", org,
+                "names", List.of("api." + domain)), "org-carol.pem");
+        assertThat(refusal(input(bob, "ORGANISATION_SERVER", csr("org-z"), "organisationId", org, "validityDays", 731,
+                "names", List.of("www." + domain)))).isEqualTo("VALIDITY_TOO_LONG");
+        assertThat(refusal(input(bob, "ORGANISATION_SERVER", csr("org-w"), "organisationId", "nope",
+                "names", List.of("www." + domain)))).isEqualTo("ORGANISATION_NOT_FOUND");
+    }
 
     @Test
     void owners_are_warned_of_expiry_45_30_15_and_1_days_ahead_once_each() throws Exception {

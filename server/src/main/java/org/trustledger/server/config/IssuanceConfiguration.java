@@ -30,6 +30,7 @@ import org.trustledger.issuance.openpgp.OpenPgpCa;
 import org.trustledger.issuance.status.CrlPublisher;
 import org.trustledger.issuance.status.OcspResponder;
 import org.trustledger.query.MemberReadModel;
+import org.trustledger.query.OrganisationProjection;
 
 /** The CA: keys (PKCS#12 or PKCS#11), the issuance aggregate's collaborators, CRL and OCSP. */
 @Configuration(proxyBeanMethods = false)
@@ -108,8 +109,9 @@ public class IssuanceConfiguration {
     }
 
     @Bean
-    MemberRights memberRights(EventStore eventStore, MemberReadModel members, TrustLedgerProperties props) {
-        return new MemberRights(eventStore, members, props.readModelWait());
+    MemberRights memberRights(EventStore eventStore, MemberReadModel members, OrganisationProjection organisations,
+                              TrustLedgerProperties props) {
+        return new MemberRights(eventStore, members, organisations, props.readModelWait());
     }
 
     @Bean

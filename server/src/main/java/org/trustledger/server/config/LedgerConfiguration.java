@@ -9,6 +9,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.trustledger.issuance.CertificateRegister;
 import org.trustledger.ledger.member.DomainRegistry;
+import org.trustledger.ledger.organisation.Organisation;
+import org.trustledger.ledger.organisation.OrganisationHandler;
+import org.trustledger.query.OrganisationProjection;
 import org.trustledger.ledger.member.DomainVerificationHandler;
 import org.trustledger.ledger.arbitration.ArbitrationCase;
 import org.trustledger.ledger.arbitration.ArbitrationHandler;
@@ -80,6 +83,19 @@ public class LedgerConfiguration {
                                                         EmailRegistry emails, DomainRegistry domains,
                                                         EmailTokens tokens, Clock clock) {
         return new DomainVerificationHandler(members, emails, domains, tokens, clock);
+    }
+
+    @Bean
+    OrganisationHandler organisationHandler(
+            @Qualifier("organisationRepository") Repository<Organisation> organisations,
+            @Qualifier("memberRepository") Repository<Member> members, EmailRegistry emails, DomainRegistry domains,
+            EmailTokens tokens, Clock clock) {
+        return new OrganisationHandler(organisations, members, emails, domains, tokens, clock);
+    }
+
+    @Bean
+    OrganisationProjection organisationProjection(MongoDatabase db) {
+        return new OrganisationProjection(db);
     }
 
     @Bean

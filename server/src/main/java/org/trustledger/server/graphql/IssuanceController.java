@@ -67,7 +67,7 @@ public class IssuanceController {
 
     record RequestCertificateInput(String memberId, CertificateKind kind, String csr, String publicKey,
                                    List<String> names, NameVariant nameVariant, CaId root, Integer validityDays,
-                                   String signatureHash) {
+                                   String signatureHash, String organisationId, String organisationalUnit) {
     }
 
     record RequestCertificatePayload(String requestId, CertificateView certificate, Types.Refusal error) {
@@ -92,7 +92,8 @@ public class IssuanceController {
         String requestId = UUID.randomUUID().toString();
         IssuanceService.Outcome outcome = issuance.request(new RequestCertificateCommand(requestId, input.memberId(),
                 input.kind(), input.csr(), input.publicKey(), input.names(), input.nameVariant(), input.root(),
-                input.validityDays(), input.signatureHash(), null, input.memberId()));
+                input.validityDays(), input.signatureHash(), input.organisationId(), input.organisationalUnit(),
+                input.memberId()));
         return new RequestCertificatePayload(requestId, outcome.certificate(), outcome.refusalCode() == null ? null
                 : new Types.Refusal(outcome.refusalCode().name(), outcome.refusalReason()));
     }

@@ -1,0 +1,2 @@
+/** Organisations assured by Organisation Assurers: their subject, administrators and verified domains. */
+package org.trustledger.ledger.organisation;
