@@ -1,16 +1,12 @@
 package org.trustledger.issuance;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.math.BigInteger;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +18,6 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.bc.BcX509ExtensionUtils;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.trustledger.issuance.api.CaId;
 import org.trustledger.issuance.api.CertificateIssued;
@@ -35,6 +30,7 @@ import org.trustledger.issuance.api.RequestCertificateCommand;
 import org.trustledger.issuance.ca.CaHierarchy;
 import org.trustledger.issuance.x509.CertificateTemplate;
 import org.trustledger.issuance.x509.Linter;
+import org.trustledger.issuance.x509.Pem;
 import org.trustledger.issuance.x509.RequestKey;
 import org.trustledger.ledger.api.PersonName;
 import org.trustledger.ledger.rules.Domains;
@@ -230,10 +226,9 @@ public class IssuanceDesk {
                 throw new IllegalStateException("The CA's signature on " + r.serial() + " does not verify; not issued.");
             }
             byte[] der = signed.getEncoded();
-            return new CertificateIssued(r.requestId(), r.memberId(), r.serial(), r.issuer(), pem(signed),
-                    HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-256").digest(der)),
-                    clock.instant());
-        } catch (IOException | NoSuchAlgorithmException | org.bouncycastle.operator.OperatorCreationException
+            return new CertificateIssued(r.requestId(), r.memberId(), r.serial(), r.issuer(), Pem.certificate(der),
+                    Pem.sha256Fingerprint(der), clock.instant());
+        } catch (IOException | org.bouncycastle.operator.OperatorCreationException
                  | org.bouncycastle.cert.CertException e) {
             throw new IllegalStateException("Cannot finish certificate " + r.serial() + ": " + e.getMessage(), e);
         }
@@ -404,14 +399,6 @@ public class IssuanceDesk {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static String pem(X509CertificateHolder certificate) throws IOException {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(certificate);
-        }
-        return out.toString();
     }
 
     private static IssuanceRefusal refuse(IssuanceRefusalCode code, String message) {

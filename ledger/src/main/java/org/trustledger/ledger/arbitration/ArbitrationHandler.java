@@ -20,6 +20,7 @@ import org.trustledger.ledger.api.Ruling;
 import org.trustledger.ledger.api.RulingCommand;
 import org.trustledger.ledger.api.RulingMade;
 import org.trustledger.ledger.member.AssuranceRegistry;
+import org.trustledger.ledger.member.DomainRegistry;
 import org.trustledger.ledger.member.EmailRegistry;
 import org.trustledger.ledger.member.Member;
 import org.trustledger.ledger.member.Members;
@@ -40,12 +41,14 @@ public class ArbitrationHandler {
     private final CaseNumbers numbers;
     private final AssuranceRegistry assurances;
     private final EmailRegistry emails;
+    private final DomainRegistry domains;
     private final CertificateCheck certificates;
     private final Clock clock;
 
     public ArbitrationHandler(Repository<ArbitrationCase> cases, Repository<Member> members, CaseNumbers numbers,
-                              AssuranceRegistry assurances, EmailRegistry emails, CertificateCheck certificates,
-                              Clock clock) {
+                              AssuranceRegistry assurances, EmailRegistry emails, DomainRegistry domains,
+                              CertificateCheck certificates, Clock clock) {
+        this.domains = domains;
         this.cases = cases;
         this.members = members;
         this.numbers = numbers;
@@ -132,7 +135,7 @@ public class ArbitrationHandler {
             if (m.invoke(Member::isDeleted)) {
                 throw new LedgerRefusal(RefusalCode.ACCOUNT_DELETED, "This account is already deleted.");
             }
-            m.execute(x -> x.delete(caseId, emails, now));
+            m.execute(x -> x.delete(caseId, emails, domains, now));
             return made(caseId, cmd, "DELETE_ACCOUNT", d.memberId(), "", reason, now);
         }
         Ruling.RevokeCertificates r = (Ruling.RevokeCertificates) ruling;

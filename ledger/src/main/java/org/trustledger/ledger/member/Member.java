@@ -543,8 +543,9 @@ public class Member {
         apply(new DateOfBirthChanged(caseId, memberId, checkDateOfBirth(dob, clock), reason, clock.instant()));
     }
 
-    /** Anonymises the account and frees its addresses; returns them. */
-    public List<String> delete(String caseId, EmailRegistry registry, Instant now) {
+    /** Anonymises the account and frees its addresses and domains; returns the addresses. */
+    public List<String> delete(String caseId, EmailRegistry registry, DomainRegistry domains, Instant now) {
+        List<String> domainsHeld = List.copyOf(verifiedDomains);
         List<String> emails = new ArrayList<>(verifiedEmails);
         emails.addAll(pendingEmails.keySet());
         if (!emails.contains(primaryEmail)) {
@@ -552,6 +553,7 @@ public class Member {
         }
         apply(new AccountDeleted(caseId, memberId, List.copyOf(emails), now));
         emails.forEach(e -> registry.release(e, memberId));
+        domainsHeld.forEach(d -> domains.release(d, memberId));
         return emails;
     }
 

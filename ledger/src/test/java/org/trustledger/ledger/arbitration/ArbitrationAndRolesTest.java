@@ -219,6 +219,11 @@ class ArbitrationAndRolesTest {
     @Test
     void deletion_waits_90_days_after_the_last_certificate_and_frees_the_addresses() {
         String m = member("m@example.org", DOB);
+        send(new org.trustledger.ledger.api.AddDomainCommand(m, "m.example", "root"));
+        String nonce = stream(m).stream().filter(e -> e instanceof org.trustledger.ledger.api.DomainControlRequested)
+                .map(e -> ((org.trustledger.ledger.api.DomainControlRequested) e).nonce()).findFirst().orElseThrow();
+        send(new org.trustledger.ledger.api.VerifyDomainCommand(ledger.tokens.token(m, "domain:m.example", nonce)));
+        assertThat(ledger.domains.holder("m.example")).contains(m);
         String caseId = openCase(m, carol);
         java.time.Instant now = ledger.clock.instant();
         ledger.certificates.put(m, List.of(new CertificateCheck.CertificateStatus("01", now.minus(Duration.ofDays(89)), null)));
@@ -233,6 +238,7 @@ class ArbitrationAndRolesTest {
         send(new RulingCommand(caseId, carol, new Ruling.DeleteAccount(m, "asked to leave")));
         assertThat(stream(m)).anyMatch(e -> e instanceof AccountDeleted d && d.releasedEmails().contains("m@example.org"));
         assertThat(ledger.registry.find("m@example.org")).isEmpty();
+        assertThat(ledger.domains.holder("m.example")).isEmpty();
         assertThat(refusal(new RulingCommand(caseId, carol, new Ruling.DeleteAccount(m, "again")))).isEqualTo(RefusalCode.ACCOUNT_DELETED);
         // The address is free for a new account.
         member("m@example.org", DOB);

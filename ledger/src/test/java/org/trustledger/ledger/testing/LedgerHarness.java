@@ -24,7 +24,11 @@ import org.trustledger.ledger.eventstore.MongoEventStorageEngine;
 import org.trustledger.ledger.member.AssuranceRegistry;
 import org.trustledger.ledger.roles.RoleHandler;
 import org.trustledger.ledger.member.AssuranceHandler;
+import org.trustledger.ledger.member.DomainRegistry;
+import org.trustledger.ledger.member.DomainVerificationHandler;
 import org.trustledger.ledger.member.EmailRegistry;
+import org.trustledger.ledger.organisation.Organisation;
+import org.trustledger.ledger.organisation.OrganisationHandler;
 import org.trustledger.ledger.member.EmailTokens;
 import org.trustledger.ledger.member.EmailVerificationHandler;
 import org.trustledger.ledger.member.Member;
@@ -39,6 +43,7 @@ public final class LedgerHarness implements AutoCloseable {
 
     public final MongoDatabase db;
     public final EmailRegistry registry;
+    public final DomainRegistry domains;
     public final EmailTokens tokens;
     public final MutableClock clock;
     public final AssuranceRegistry assurances;
@@ -49,6 +54,7 @@ public final class LedgerHarness implements AutoCloseable {
     public LedgerHarness(MongoDatabase db, int snapshotEvery) {
         this.db = db;
         this.registry = new EmailRegistry(db);
+        this.domains = new DomainRegistry(db);
         this.tokens = new EmailTokens(db, new SecureRandom());
         this.assurances = new AssuranceRegistry(db);
         this.clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
@@ -69,8 +75,14 @@ public final class LedgerHarness implements AutoCloseable {
                 .registerCommandHandler(c -> new RoleHandler(c.repository(Member.class), clock))
                 .registerCommandHandler(c -> new TtpHandler(c.repository(Member.class), registry, assurances, clock))
                 .registerCommandHandler(c -> new ArbitrationHandler(c.repository(ArbitrationCase.class),
-                        c.repository(Member.class), new CaseNumbers(db), assurances, registry,
+                        c.repository(Member.class), new CaseNumbers(db), assurances, registry, domains,
                         memberId -> certificates.getOrDefault(memberId, List.of()), clock))
+                .registerComponent(DomainRegistry.class, c -> domains)
+                .registerCommandHandler(c -> new DomainVerificationHandler(c.repository(Member.class), registry, domains,
+                        tokens, clock))
+                .configureAggregate(Organisation.class)
+                .registerCommandHandler(c -> new OrganisationHandler(c.repository(Organisation.class),
+                        c.repository(Member.class), registry, domains, tokens, clock))
                 .registerCommandHandler(c -> new EmailVerificationHandler(c.repository(Member.class), registry, tokens, clock))
                 .buildConfiguration();
         config.start();

@@ -129,8 +129,9 @@ public class LedgerConfiguration {
     ArbitrationHandler arbitrationHandler(@Qualifier("arbitrationCaseRepository") Repository<ArbitrationCase> cases,
                                           @Qualifier("memberRepository") Repository<Member> members,
                                           MongoDatabase db, AssuranceRegistry assurances, EmailRegistry emails,
-                                          CertificateRegister certificates, Clock clock) {
-        return new ArbitrationHandler(cases, members, new CaseNumbers(db), assurances, emails, certificates, clock);
+                                          DomainRegistry domains, CertificateRegister certificates, Clock clock) {
+        return new ArbitrationHandler(cases, members, new CaseNumbers(db), assurances, emails, domains, certificates,
+                clock);
     }
 
     @Bean

@@ -1,21 +1,15 @@
 package org.trustledger.server.graphql;
 
-import java.io.IOException;
-import java.io.StringWriter;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.springframework.graphql.data.method.annotation.Argument;
 import org.springframework.graphql.data.method.annotation.MutationMapping;
 import org.springframework.graphql.data.method.annotation.QueryMapping;
@@ -34,6 +28,7 @@ import org.trustledger.issuance.api.RevocationReason;
 import org.trustledger.issuance.ca.CaHierarchy;
 import org.trustledger.issuance.ca.CaSettings;
 import org.trustledger.issuance.openpgp.OpenPgpCa;
+import org.trustledger.issuance.x509.Pem;
 import org.trustledger.ledger.api.AddDomainCommand;
 import org.trustledger.ledger.api.PersonName;
 import org.trustledger.ledger.api.VerifyDomainCommand;
@@ -222,24 +217,15 @@ public class IssuanceController {
 
     private static CaCertificate caCertificate(String name, X509Certificate cert, String url, String crlUrl,
                                                String ocspUrl) {
-        return new CaCertificate(name, cert.getSubjectX500Principal().getName(), pem(cert), fingerprint(cert),
+        return new CaCertificate(name, cert.getSubjectX500Principal().getName(), Pem.certificate(der(cert)),
+                Pem.sha256Fingerprint(der(cert)),
                 cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant(), url, crlUrl, ocspUrl);
     }
 
-    static String pem(X509Certificate cert) {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(cert);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return out.toString();
-    }
-
-    static String fingerprint(X509Certificate cert) {
+    private static byte[] der(X509Certificate cert) {
         try {
-            return HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
-        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+            return cert.getEncoded();
+        } catch (CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.trustledger.issuance.api.CaId;
 import org.trustledger.issuance.ca.CaHierarchy;
 import org.trustledger.issuance.openpgp.OpenPgpCa;
+import org.trustledger.issuance.x509.Pem;
 import org.trustledger.issuance.status.CrlPublisher;
 import org.trustledger.issuance.status.OcspResponder;
 
@@ -59,7 +60,7 @@ public class CaEndpoints {
             case "der", "crt", "cer" -> ResponseEntity.ok().contentType(PKIX_CERT).cacheControl(CacheControl.noCache())
                     .body(cert.getEncoded());
             case "pem" -> ResponseEntity.ok().contentType(MediaType.parseMediaType("application/x-pem-file"))
-                    .body(pem(cert.getEncoded()).getBytes(StandardCharsets.US_ASCII));
+                    .body(Pem.certificate(cert.getEncoded()).getBytes(StandardCharsets.US_ASCII));
             default -> notFound("Ask for " + name + ".pem or " + name + ".der.");
         };
     }
@@ -133,10 +134,5 @@ public class CaEndpoints {
     private static ResponseEntity<byte[]> notFound(String message) {
         return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.TEXT_PLAIN)
                 .body((message + "\n").getBytes(StandardCharsets.UTF_8));
-    }
-
-    static String pem(byte[] der) {
-        return "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END CERTIFICATE-----\n";
     }
 }
