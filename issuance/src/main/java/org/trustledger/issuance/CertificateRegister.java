@@ -113,13 +113,13 @@ public class CertificateRegister implements CertificateCheck {
     // ---- reads --------------------------------------------------------------------------------------
 
     /** The outcome of a request: REFUSED (with code and reason), RESERVED, ISSUED or REVOKED. */
-    public record RequestOutcome(String requestId, String outcome, String serial, IssuanceRefusalCode code,
-                                 String reason) {
+    public record RequestOutcome(String requestId, String memberId, String outcome, String serial,
+                                 IssuanceRefusalCode code, String reason) {
     }
 
     public Optional<RequestOutcome> request(String requestId) {
         Document d = requests.find(eq("_id", requestId)).first();
-        return d == null ? Optional.empty() : Optional.of(new RequestOutcome(requestId, d.getString("outcome"),
+        return d == null ? Optional.empty() : Optional.of(new RequestOutcome(requestId, d.getString("memberId"), d.getString("outcome"),
                 d.getString("serial"), d.getString("code") == null ? null : IssuanceRefusalCode.valueOf(d.getString("code")),
                 d.getString("reason")));
     }

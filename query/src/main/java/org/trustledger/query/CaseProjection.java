@@ -29,9 +29,13 @@ public class CaseProjection {
     private final MongoCollection<Document> cases;
 
     public CaseProjection(MongoDatabase database) {
-        MongoCollections.ensure(database, ReadModelCollections.CASES);
+        MongoCollections.ensure(database, ReadModelCollections.CASES, "case_access");
         this.cases = database.getCollection(ReadModelCollections.CASES);
+        this.access = database.getCollection("case_access");
     }
+
+    /** {@code case_access}: one document per (arbitrator, party) pair, {@code _id} "arbitrator|member". */
+    private final MongoCollection<Document> access;
 
     @EventHandler
     void on(CaseFiled e, @SequenceNumber long seq) {
@@ -49,7 +53,15 @@ public class CaseProjection {
 
     @EventHandler
     void on(ArbitratorAssigned e, @SequenceNumber long seq) {
-        update(e.caseId(), seq, doc -> doc.put("arbitratorId", e.arbitratorId()));
+        update(e.caseId(), seq, doc -> {
+            doc.put("arbitratorId", e.arbitratorId());
+            for (String party : new String[] {doc.getString("claimantId"), doc.getString("respondentId")}) {
+                if (party != null) {
+                    access.replaceOne(eq("_id", e.arbitratorId() + "|" + party), new Document("_id",
+                            e.arbitratorId() + "|" + party), new com.mongodb.client.model.ReplaceOptions().upsert(true));
+                }
+            }
+        });
     }
 
     @EventHandler
@@ -68,9 +80,15 @@ public class CaseProjection {
                 .append("closedAt", Date.from(e.closedAt())));
     }
 
+    /** Whether the arbitrator is (or was) assigned to a case where the member is a party. */
+    public boolean arbitrates(String arbitratorId, String memberId) {
+        return arbitratorId != null && access.find(eq("_id", arbitratorId + "|" + memberId)).first() != null;
+    }
+
     @ResetHandler
     void reset() {
         cases.deleteMany(new Document());
+        access.deleteMany(new Document());
     }
 
     private void update(String caseId, long seq, Consumer<Document> change) {

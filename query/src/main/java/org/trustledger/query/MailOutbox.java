@@ -25,6 +25,7 @@ import org.trustledger.ledger.api.DomainControlRequested;
 import org.trustledger.ledger.api.OrganisationDomainControlRequested;
 import org.trustledger.ledger.organisation.OrganisationHandler;
 import org.trustledger.ledger.api.EmailVerificationRequested;
+import org.trustledger.ledger.api.RecoveryLocked;
 import org.trustledger.ledger.member.EmailTokens;
 import org.trustledger.ledger.rules.Emails;
 
@@ -43,8 +44,15 @@ public class MailOutbox {
     private final MongoCollection<Document> outbox;
     private final MongoCollection<Document> unsent;
     private final EmailTokens tokens;
+    private final String supportAddress;
 
     public MailOutbox(MongoDatabase database, EmailTokens tokens) {
+        this(database, tokens, "support@localhost");
+    }
+
+    /** @param supportAddress where alerts for support go (a locked recovery) */
+    public MailOutbox(MongoDatabase database, EmailTokens tokens, String supportAddress) {
+        this.supportAddress = supportAddress;
         MongoCollections.ensure(database, ReadModelCollections.OUTBOX, ReadModelCollections.OUTBOX_UNSENT);
         this.outbox = database.getCollection(ReadModelCollections.OUTBOX);
         this.unsent = database.getCollection(ReadModelCollections.OUTBOX_UNSENT);
@@ -87,6 +95,15 @@ public class MailOutbox {
                 + "If you did not expect this, ignore this mail: nothing is certified without the token.\n";
         enqueue(message.getIdentifier(), e.approverEmail(), "Approve domain control of " + e.domain()
                 + " for an organisation at trust-ledger", body, token, e.requestedAt());
+    }
+
+    @EventHandler
+    @DisallowReplay
+    void on(RecoveryLocked e, EventMessage<?> message) {
+        enqueue(message.getIdentifier(), supportAddress, "Passphrase recovery locked for member " + e.memberId(),
+                "Passphrase recovery for member " + e.memberId() + " was locked at " + e.lockedAt() + " after "
+                        + e.failures() + " failed attempts (DOMAIN.md section 1). Contact the account holder through"
+                        + " a verified channel before doing anything else.\n", null, e.lockedAt());
     }
 
     /**

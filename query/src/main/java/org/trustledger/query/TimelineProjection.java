@@ -35,6 +35,11 @@ import org.trustledger.ledger.api.ParentalConsentRecorded;
 import org.trustledger.ledger.api.PointsAdjusted;
 import org.trustledger.ledger.api.RoleAppointed;
 import org.trustledger.ledger.api.RoleWithdrawn;
+import org.trustledger.ledger.api.DomainVerified;
+import org.trustledger.ledger.api.PassphraseReset;
+import org.trustledger.ledger.api.RecoveryAttemptFailed;
+import org.trustledger.ledger.api.RecoveryLocked;
+import org.trustledger.ledger.api.RecoveryStarted;
 import org.trustledger.ledger.api.TtpAssuranceRecorded;
 import org.trustledger.ledger.eventstore.MongoCollections;
 import org.trustledger.ledger.rules.TimelineEntry;
@@ -177,6 +182,22 @@ public class TimelineProjection {
         }
         if (p instanceof RoleAppointed e) {
             return s(entry(Change.OTHER, at, false), p, "appointed " + e.role() + ": " + e.reason(), e.appointedBy(), null);
+        }
+        if (p instanceof RecoveryStarted e) {
+            return s(entry(Change.OTHER, at, false), p, "passphrase recovery started (3 questions drawn)", null, null);
+        }
+        if (p instanceof RecoveryAttemptFailed e) {
+            return s(entry(Change.OTHER, at, false), p, "passphrase recovery failed: " + e.reason(), null, null);
+        }
+        if (p instanceof RecoveryLocked e) {
+            return s(entry(Change.OTHER, at, false), p, "passphrase recovery locked after " + e.failures() + " failures",
+                    null, null);
+        }
+        if (p instanceof PassphraseReset e) {
+            return s(entry(Change.OTHER, at, false), p, "passphrase reset by recovery", e.memberId(), null);
+        }
+        if (p instanceof DomainVerified e) {
+            return s(entry(Change.OTHER, at, false), p, "verified domain " + e.domain(), e.memberId(), null);
         }
         if (p instanceof RoleWithdrawn e) {
             return s(entry(Change.OTHER, at, false), p, "withdrawn from " + e.role() + ": " + e.reason(), e.withdrawnBy(), null);

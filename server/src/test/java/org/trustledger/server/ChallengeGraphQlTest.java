@@ -26,7 +26,22 @@ class ChallengeGraphQlTest {
             + " result { correct total scorePercent passed } member { status } error { code } } }";
 
     @Autowired
+    HttpGraphQlTester anonymousGraphQl;
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
+    Identities ids;
+    /** Acting as support (Alice) unless a call logs in as someone else with {@link #as}. */
     HttpGraphQlTester graphQl;
+
+    @org.junit.jupiter.api.BeforeEach
+    void logIn() {
+        ids = new Identities(anonymousGraphQl, port);
+        graphQl = ids.as(LedgerGraphQlTest.FOUNDERS[0]);
+    }
+
+    HttpGraphQlTester as(String email) {
+        return ids.as(email);
+    }
     final QuestionBank bank = QuestionBank.shipped();
 
     @BeforeAll
@@ -45,32 +60,32 @@ class ChallengeGraphQlTest {
 
     @Test
     void a_member_with_100_points_fails_once_then_passes_and_becomes_an_assurer() {
-        LedgerGraphQlTest helper = LedgerGraphQlTest.over(graphQl);
+        LedgerGraphQlTest helper = LedgerGraphQlTest.over(ids);
         String email = LedgerGraphQlTest.uniqueEmail();
         String member = helper.registerAndVerify(email, "1982-04-04");
         for (String f : LedgerGraphQlTest.FOUNDERS) {
-            graphQl.documentName("recordAssurance").variable("input", helper.assurance(helper.memberId(f), email, "1982-04-04", 35))
+            as(f).documentName("recordAssurance").variable("input", helper.assurance(helper.memberId(f), email, "1982-04-04", 35))
                     .execute().path("recordAssurance.error").valueIsNull();
         }
-        var started = graphQl.document(START).variable("m", member).execute();
+        var started = this.ids.asId(member).document(START).variable("m", member).execute();
         started.path("startAssurerChallenge.passMarkPercent").entity(Integer.class).isEqualTo(80)
                 .path("startAssurerChallenge.questions").entityList(Map.class).hasSize(25)
                 .satisfies(qs -> assertThat(qs).allSatisfy(q -> assertThat(q).doesNotContainKey("answer")));
         String attempt = started.path("startAssurerChallenge.attemptId").entity(String.class).get();
         List<String> ids = started.path("startAssurerChallenge.questions[*].id").entityList(String.class).get();
 
-        graphQl.document(SUBMIT).variable("i", Map.of("memberId", member, "attemptId", attempt, "answers", answers(ids, 19)))
+        this.ids.asId(member).document(SUBMIT).variable("i", Map.of("memberId", member, "attemptId", attempt, "answers", answers(ids, 19)))
                 .execute()
                 .path("submitAssurerChallenge.result.scorePercent").entity(Integer.class).isEqualTo(76)
                 .path("submitAssurerChallenge.result.passed").entity(Boolean.class).isEqualTo(false)
                 .path("submitAssurerChallenge.member.status").entity(String.class).isEqualTo("ASSURED_MEMBER");
-        graphQl.document(SUBMIT).variable("i", Map.of("memberId", member, "attemptId", attempt, "answers", answers(ids, 25)))
+        this.ids.asId(member).document(SUBMIT).variable("i", Map.of("memberId", member, "attemptId", attempt, "answers", answers(ids, 25)))
                 .execute().path("submitAssurerChallenge.error.code").entity(String.class).isEqualTo("CHALLENGE_ATTEMPT_NOT_OPEN");
 
-        var retry = graphQl.document(START).variable("m", member).execute();
+        var retry = this.ids.asId(member).document(START).variable("m", member).execute();
         String second = retry.path("startAssurerChallenge.attemptId").entity(String.class).get();
         List<String> ids2 = retry.path("startAssurerChallenge.questions[*].id").entityList(String.class).get();
-        graphQl.document(SUBMIT).variable("i", Map.of("memberId", member, "attemptId", second, "answers", answers(ids2, 20)))
+        this.ids.asId(member).document(SUBMIT).variable("i", Map.of("memberId", member, "attemptId", second, "answers", answers(ids2, 20)))
                 .execute()
                 .path("submitAssurerChallenge.result.correct").entity(Integer.class).isEqualTo(20)
                 .path("submitAssurerChallenge.result.passed").entity(Boolean.class).isEqualTo(true)

@@ -21,7 +21,7 @@ import org.trustledger.server.graphql.ReadModelSync;
 /** Accounts and addresses left unverified expire after 48 hours, and the address is free again. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "trustledger.embedded.storage=memory", "trustledger.dev-mode=true", "trustledger.passphrase-hash-cost=4",
-        "trustledger.expiry-sweep=PT1000H"})
+        "trustledger.expiry-sweep=PT1000H", "trustledger.genesis.file=src/test/resources/genesis-test.json"})
 @AutoConfigureHttpGraphQlTester
 class ExpiryTest {
 
@@ -37,7 +37,22 @@ class ExpiryTest {
     }
 
     @Autowired
+    HttpGraphQlTester anonymousGraphQl;
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
+    Identities ids;
+    /** Acting as support (Alice) unless a call logs in as someone else with {@link #as}. */
     HttpGraphQlTester graphQl;
+
+    @org.junit.jupiter.api.BeforeEach
+    void logIn() {
+        ids = new Identities(anonymousGraphQl, port);
+        graphQl = ids.as(LedgerGraphQlTest.FOUNDERS[0]);
+    }
+
+    HttpGraphQlTester as(String email) {
+        return ids.as(email);
+    }
     @Autowired
     ExpirySweeper sweeper;
     @Autowired
@@ -49,7 +64,7 @@ class ExpiryTest {
     }
 
     LedgerGraphQlTest helper() {
-        return LedgerGraphQlTest.over(graphQl);
+        return LedgerGraphQlTest.over(ids);
     }
 
     @Test

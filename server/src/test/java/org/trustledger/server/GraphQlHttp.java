@@ -16,16 +16,39 @@ final class GraphQlHttp {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI endpoint;
+    private final int port;
+    private final String bearer;
 
     GraphQlHttp(int port) {
+        this(port, null);
+    }
+
+    private GraphQlHttp(int port, String bearer) {
+        this.port = port;
+        this.bearer = bearer;
         this.endpoint = URI.create("http://127.0.0.1:" + port + "/graphql");
+    }
+
+    /** The same server, logged in as the member with this email (a bearer token from /auth/tokens). */
+    GraphQlHttp as(String email) {
+        return new GraphQlHttp(port, Identities.token(port, email,
+                Identities.FOUNDER_PASSPHRASES.getOrDefault(email, Identities.MEMBER_PASSPHRASE)));
+    }
+
+    /** Logged in as support (Alice of the test genesis file). */
+    GraphQlHttp support() {
+        return as("alice@founders.example");
     }
 
     /** Posts the document and returns the whole response ({@code data} and {@code errors}). */
     JsonNode post(String document, Map<String, Object> variables) {
         String body = JSON.writeValueAsString(Map.of("query", document, "variables", variables));
-        HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (bearer != null) {
+            builder.header("Authorization", "Bearer " + bearer);
+        }
+        HttpRequest request = builder.build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
@@ -64,7 +87,7 @@ final class GraphQlHttp {
             questions.add(Map.of("question", "Question " + i + "?", "answer", "answer " + i));
         }
         return Map.of("givenNames", "Grace", "familyName", "Hopper", "dateOfBirth", dob, "email", email,
-                "passphrase", "a long enough passphrase", "securityQuestions", questions);
+                "passphrase", Identities.MEMBER_PASSPHRASE, "securityQuestions", questions);
     }
 
     static Map<String, Object> assurance(String assurerId, String email, String dob, int points) {
@@ -80,14 +103,16 @@ final class GraphQlHttp {
             throw new AssertionError("registration refused: " + reg.get("error"));
         }
         data(VERIFY, Map.of("token", token(email)));
-        return reg.get("member").get("id").asString();
+        String id = reg.get("member").get("id").asString();
+        Identities.EMAILS.put(id, email);
+        return id;
     }
 
     /** The newest token mailed to the address; the outbox is written asynchronously, as real mail arrives. */
     String token(String email) {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (true) {
-            JsonNode mails = data(OUTBOX, Map.of("to", email)).get("devOutbox");
+            JsonNode mails = support().data(OUTBOX, Map.of("to", email)).get("devOutbox");
             if (mails.size() > 0) {
                 return mails.get(mails.size() - 1).get("token").asString();
             }
@@ -103,7 +128,8 @@ final class GraphQlHttp {
         }
     }
 
+    /** Looked up by support (only the member and support can find a member by email). */
     String memberId(String email) {
-        return data(MEMBER, Map.of("email", email)).get("memberByEmail").get("id").asString();
+        return support().data(MEMBER, Map.of("email", email)).get("memberByEmail").get("id").asString();
     }
 }

@@ -26,7 +26,22 @@ class HistoryGraphQlTest {
             + " view: $v) { view points { assurance experience total } status rights { nameInCertificate class3Root } } }";
 
     @Autowired
+    HttpGraphQlTester anonymousGraphQl;
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
+    Identities ids;
+    /** Acting as support (Alice) unless a call logs in as someone else with {@link #as}. */
     HttpGraphQlTester graphQl;
+
+    @org.junit.jupiter.api.BeforeEach
+    void logIn() {
+        ids = new Identities(anonymousGraphQl, port);
+        graphQl = ids.as(LedgerGraphQlTest.FOUNDERS[0]);
+    }
+
+    HttpGraphQlTester as(String email) {
+        return ids.as(email);
+    }
 
     @BeforeAll
     static void quiet() {
@@ -34,11 +49,11 @@ class HistoryGraphQlTest {
     }
 
     LedgerGraphQlTest helper() {
-        return LedgerGraphQlTest.over(graphQl);
+        return LedgerGraphQlTest.over(ids);
     }
 
     String assure(String founder, String email) {
-        return graphQl.documentName("recordAssurance").variable("input",
+        return as(founder).documentName("recordAssurance").variable("input",
                         helper().assurance(helper().memberId(founder), email, "1980-02-02", 35)).execute()
                 .path("recordAssurance.error").valueIsNull()
                 .path("recordAssurance.assurance.id").entity(String.class).get();
@@ -86,7 +101,7 @@ class HistoryGraphQlTest {
         graphQl.document("mutation($k: ID!, $a: ID!, $by: ID!) { assignArbitrator(input: {caseId: $k, arbitratorId: $a,"
                 + " assignedBy: $by}) { error { code } } }").variable("k", caseId).variable("a", arbitrator)
                 .variable("by", support).execute().path("assignArbitrator.error").valueIsNull();
-        graphQl.document("mutation($k: ID!, $a: ID!, $x: ID!) { voidAssurance(input: {caseId: $k, arbitratorId: $a,"
+        as(f[2]).document("mutation($k: ID!, $a: ID!, $x: ID!) { voidAssurance(input: {caseId: $k, arbitratorId: $a,"
                         + " assuranceId: $x, reason: \"forged\"}) { error { code } } }")
                 .variable("k", caseId).variable("a", arbitrator).variable("x", forged).execute()
                 .path("voidAssurance.error").valueIsNull();
@@ -118,7 +133,7 @@ class HistoryGraphQlTest {
             g.initialize(256);
             String pem = "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder().encodeToString(
                     g.generateKeyPair().getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
-            return graphQl.document("mutation($m: ID!, $k: String!) { requestCertificate(input: {memberId: $m, kind: CLIENT,"
+            return ids.asId(member).document("mutation($m: ID!, $k: String!) { requestCertificate(input: {memberId: $m, kind: CLIENT,"
                             + " publicKey: $k " + extra + "}) { certificate { serial } error { code message } } }")
                     .variable("m", member).variable("k", pem).execute()
                     .path("requestCertificate.error").valueIsNull()

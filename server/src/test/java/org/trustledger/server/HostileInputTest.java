@@ -44,9 +44,11 @@ class HostileInputTest {
     }
 
     @Test
-    void a_query_within_the_limits_runs() {
+    void a_query_within_the_limits_runs_up_to_the_access_rules() {
         String level = "assurancesReceived { edges { node { assurer { %s } } } }";
-        graphQl.document("{ member(id: \"x\") { " + String.format(level, "id") + " } }").execute().path("member").valueIsNull();
+        graphQl.document("{ member(id: \"x\") { " + String.format(level, "id") + " } }").execute().errors()
+                .satisfy(errors -> assertThat(errors).singleElement()
+                        .satisfies(e -> assertThat(e.getExtensions()).containsEntry("code", "UNAUTHENTICATED")));
     }
 
     @Test

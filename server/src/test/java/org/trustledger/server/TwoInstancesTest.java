@@ -78,7 +78,8 @@ class TwoInstancesTest {
                 for (int i = 0; i < 3; i++) {
                     GraphQlHttp node = nodes.get(i % 2);
                     String founder = node.memberId(founders[i]);
-                    results.add(racers.submit(() -> node.data(GraphQlHttp.ASSURE,
+                    GraphQlHttp assurer = node.as(founders[i]);
+                    results.add(racers.submit(() -> assurer.data(GraphQlHttp.ASSURE,
                             Map.of("input", GraphQlHttp.assurance(founder, target, "1990-01-01", 35))).get("recordAssurance")));
                 }
                 List<Integer> counted = new ArrayList<>();
@@ -89,7 +90,7 @@ class TwoInstancesTest {
                 }
                 racers.shutdown();
                 assertThat(counted).containsExactlyInAnyOrder(35, 35, 30);
-                assertThat(nodes.get(1).data(GraphQlHttp.MEMBER, Map.of("email", target)).get("memberByEmail")
+                assertThat(nodes.get(1).support().data(GraphQlHttp.MEMBER, Map.of("email", target)).get("memberByEmail")
                         .get("points").get("assurance").asInt()).isEqualTo(100);
             }
         }

@@ -51,9 +51,17 @@ import org.trustledger.ledger.api.AssurerChallengePassed;
 import org.trustledger.ledger.api.EmailVerificationExpired;
 import org.trustledger.ledger.api.EmailVerificationRequested;
 import org.trustledger.ledger.api.EmailVerified;
+import org.trustledger.ledger.api.CallerStanding;
+import org.trustledger.ledger.api.PassphraseReset;
+import org.trustledger.ledger.api.RecoveryAttemptFailed;
+import org.trustledger.ledger.api.RecoveryLocked;
+import org.trustledger.ledger.api.RecoveryOutcome;
+import org.trustledger.ledger.api.RecoveryStarted;
+import org.trustledger.ledger.api.SecurityQuestion;
 import org.trustledger.ledger.api.AddDomainCommand;
 import org.trustledger.ledger.api.DomainControlRequested;
 import org.trustledger.ledger.api.DomainVerified;
+import org.trustledger.ledger.rules.CommonPassphrases;
 import org.trustledger.ledger.rules.Domains;
 import org.trustledger.ledger.api.ExpireUnverifiedEmailCommand;
 import org.trustledger.ledger.api.FoundingAssurerRecognised;
@@ -106,6 +114,14 @@ public class Member {
     private Set<Role> roles = new HashSet<>();
     private Map<String, Pending> pendingEmails = new HashMap<>();
     private Set<String> verifiedEmails = new HashSet<>();
+    private String passphraseHash;
+    private List<SecurityQuestion> securityQuestions = new ArrayList<>();
+    /** The recovery in progress: its id, the question indexes drawn, and when it expires. */
+    private String recoveryId;
+    private List<Integer> recoveryQuestions = new ArrayList<>();
+    private Instant recoveryExpiresAt;
+    private int recoveryFailures;
+    private boolean recoveryLocked;
     /** Domains waiting for their token: domain to the pending token. */
     private Map<String, Pending> pendingDomains = new HashMap<>();
     private Map<String, String> pendingApprover = new HashMap<>();
@@ -240,6 +256,93 @@ public class Member {
         domains.claim(domain, memberId);
         CurrentUnitOfWork.ifStarted(uow -> uow.onRollback(u -> domains.release(domain, memberId)));
         apply(new DomainVerified(memberId, domain, pendingApprover.getOrDefault(domain, ""), now));
+    }
+
+    // ---- credentials and recovery (DOMAIN.md section 1) ---------------------------------------------
+
+    static final int RECOVERY_QUESTIONS = 3;
+    static final int RECOVERY_FAILURES_BEFORE_LOCK = 3;
+    static final java.time.Duration RECOVERY_WINDOW = java.time.Duration.ofMinutes(15);
+
+    boolean passphraseMatches(String passphrase, SecretHasher hasher) {
+        boolean matches = passphraseHash != null && hasher.passphraseMatches(passphrase, passphraseHash);
+        return matches && !deleted && !locked;
+    }
+
+    RecoveryOutcome startRecovery(String newRecoveryId, String email, LocalDate dob, java.security.SecureRandom random,
+                                  Instant now) {
+        if (recoveryLocked) {
+            return RecoveryOutcome.failed(RefusalCode.RECOVERY_LOCKED, "Recovery is locked for this account after"
+                    + " repeated failures; support has been told and will contact the account holder.");
+        }
+        if (deleted || locked || securityQuestions.size() != SECURITY_QUESTIONS || !email.equals(primaryEmail)
+                || !dob.equals(dateOfBirth)) {
+            fail(newRecoveryId, "primary email and date of birth do not match", now);
+            return RecoveryOutcome.failed(RefusalCode.RECOVERY_FAILED, "These details do not allow a recovery.");
+        }
+        List<Integer> indexes = new ArrayList<>(List.of(0, 1, 2, 3, 4));
+        java.util.Collections.shuffle(indexes, random);
+        List<Integer> drawn = List.copyOf(indexes.subList(0, RECOVERY_QUESTIONS));
+        apply(new RecoveryStarted(memberId, newRecoveryId, drawn, now, now.plus(RECOVERY_WINDOW)));
+        return new RecoveryOutcome(true, drawn.stream().map(i -> securityQuestions.get(i).question()).toList(), null,
+                null, null);
+    }
+
+    RecoveryOutcome completeRecovery(String id, List<String> answers, String newPassphrase, SecretHasher hasher,
+                                     Instant now) {
+        if (recoveryLocked) {
+            return RecoveryOutcome.failed(RefusalCode.RECOVERY_LOCKED, "Recovery is locked for this account after"
+                    + " repeated failures; support has been told.");
+        }
+        if (recoveryId == null || !recoveryId.equals(id) || now.isAfter(recoveryExpiresAt)) {
+            return RecoveryOutcome.failed(RefusalCode.RECOVERY_FAILED, "This recovery is not valid or has expired"
+                    + " (15 minutes): start again.");
+        }
+        checkPassphrase(newPassphrase);
+        boolean allCorrect = answers != null && answers.size() == RECOVERY_QUESTIONS;
+        for (int i = 0; allCorrect && i < RECOVERY_QUESTIONS; i++) {
+            allCorrect = hasher.answerMatches(answers.get(i), securityQuestions.get(recoveryQuestions.get(i)).answerHash());
+        }
+        if (!allCorrect) {
+            fail(id, "wrong answers", now);
+            return RecoveryOutcome.failed(recoveryLocked ? RefusalCode.RECOVERY_LOCKED : RefusalCode.RECOVERY_FAILED,
+                    "The answers are not all correct." + (recoveryLocked ? " Recovery is now locked; support has been"
+                            + " told." : " Start again."));
+        }
+        apply(new PassphraseReset(memberId, id, hasher.hashPassphrase(newPassphrase), now));
+        return new RecoveryOutcome(true, List.of(), memberId, null, null);
+    }
+
+    private void fail(String id, String reason, Instant now) {
+        apply(new RecoveryAttemptFailed(memberId, id, reason, now));
+        if (recoveryFailures >= RECOVERY_FAILURES_BEFORE_LOCK) {
+            apply(new RecoveryLocked(memberId, recoveryFailures, now));
+        }
+    }
+
+    @EventSourcingHandler
+    void on(RecoveryStarted e) {
+        recoveryId = e.recoveryId();
+        recoveryQuestions = new ArrayList<>(e.questionIndexes());
+        recoveryExpiresAt = e.expiresAt();
+    }
+
+    @EventSourcingHandler
+    void on(RecoveryAttemptFailed e) {
+        recoveryFailures++;
+        recoveryId = null;
+    }
+
+    @EventSourcingHandler
+    void on(RecoveryLocked e) {
+        recoveryLocked = true;
+    }
+
+    @EventSourcingHandler
+    void on(PassphraseReset e) {
+        passphraseHash = e.passphraseHash();
+        recoveryId = null;
+        recoveryFailures = 0;
     }
 
     /** @return whether anything expired (false when verified meanwhile, not yet due, or done already) */
@@ -469,6 +572,11 @@ public class Member {
 
     // ---- roles and consent: decided by RoleHandler, which also holds the authorising member ----------
 
+    CallerStanding callerStanding(LocalDate today) {
+        return new CallerStanding(memberId, !locked && !deleted && !accountExpired, Set.copyOf(roles),
+                standingOn(today).status());
+    }
+
     public boolean hasRole(Role role) {
         return roles.contains(role) && !locked && !deleted;
     }
@@ -570,6 +678,8 @@ public class Member {
     @EventSourcingHandler
     void on(MemberRegistered e) {
         memberId = e.memberId();
+        passphraseHash = e.passphraseHash();
+        securityQuestions = new ArrayList<>(e.securityQuestions());
         name = e.name();
         dateOfBirth = e.dateOfBirth();
         primaryEmail = e.primaryEmail();
@@ -718,6 +828,8 @@ public class Member {
         pendingEmails.clear();
         verifiedDomains.clear();
         pendingDomains.clear();
+        passphraseHash = null;
+        securityQuestions = new ArrayList<>();
         primaryEmail = e.caseId();
     }
 
@@ -792,6 +904,10 @@ public class Member {
         if (passphrase.length() > MAX_PASSPHRASE_LENGTH) {
             throw new LedgerRefusal(RefusalCode.PASSPHRASE_TOO_LONG,
                     "A passphrase may have at most " + MAX_PASSPHRASE_LENGTH + " characters.");
+        }
+        if (CommonPassphrases.isCommon(passphrase)) {
+            throw new LedgerRefusal(RefusalCode.PASSPHRASE_TOO_COMMON,
+                    "This passphrase is on the list of common passphrases; choose one nobody would guess.");
         }
     }
 

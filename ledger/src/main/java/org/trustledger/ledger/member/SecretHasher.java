@@ -18,6 +18,14 @@ public class SecretHasher {
     /** @param strength the BCrypt log2 cost; 10 or more in production, lower only in tests */
     public SecretHasher(int strength) {
         this.encoder = new BCryptPasswordEncoder(strength);
+        this.dummyHash = encoder.encode("no account has this passphrase");
+    }
+
+    private final String dummyHash;
+
+    /** Spends the time of one passphrase check, for answers about accounts that do not exist. */
+    public void equaliseTiming() {
+        encoder.matches("timing", dummyHash);
     }
 
     public String hashPassphrase(String passphrase) {

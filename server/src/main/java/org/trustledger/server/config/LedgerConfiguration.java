@@ -8,6 +8,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.trustledger.issuance.CertificateRegister;
+import org.trustledger.ledger.member.CredentialsHandler;
 import org.trustledger.ledger.member.DomainRegistry;
 import org.trustledger.ledger.organisation.Organisation;
 import org.trustledger.ledger.organisation.OrganisationHandler;
@@ -71,6 +72,12 @@ public class LedgerConfiguration {
     EmailVerificationHandler emailVerificationHandler(@Qualifier("memberRepository") Repository<Member> members,
                                                       EmailRegistry registry, EmailTokens tokens, Clock clock) {
         return new EmailVerificationHandler(members, registry, tokens, clock);
+    }
+
+    @Bean
+    CredentialsHandler credentialsHandler(@Qualifier("memberRepository") Repository<Member> members,
+                                          EmailRegistry emails, SecretHasher hasher, SecureRandom random, Clock clock) {
+        return new CredentialsHandler(members, emails, hasher, random, clock);
     }
 
     @Bean
@@ -155,8 +162,8 @@ public class LedgerConfiguration {
     }
 
     @Bean
-    MailOutbox mailOutbox(MongoDatabase db, EmailTokens tokens) {
-        return new MailOutbox(db, tokens);
+    MailOutbox mailOutbox(MongoDatabase db, EmailTokens tokens, TrustLedgerProperties props) {
+        return new MailOutbox(db, tokens, props.mail().support());
     }
 
     @Bean

@@ -31,7 +31,7 @@ public record TrustLedgerProperties(Path dataDir, boolean devMode, Genesis genes
         readModelWait = readModelWait == null ? Duration.ofSeconds(10) : readModelWait;
         expirySweep = expirySweep == null ? Duration.ofMinutes(10) : expirySweep;
         issuance = issuance == null ? new Issuance(null, null, null, null, null, null) : issuance;
-        mail = mail == null ? new Mail(null, null) : mail;
+        mail = mail == null ? new Mail(null, null, null) : mail;
     }
 
     /**
@@ -58,10 +58,12 @@ public record TrustLedgerProperties(Path dataDir, boolean devMode, Genesis genes
     /**
      * @param from  the From address of the CA's mails
      * @param relay how often the outbox is drained to the SMTP server (when spring.mail.host is set)
+     * @param support where alerts for support go (e.g. a locked passphrase recovery)
      */
-    public record Mail(String from, Duration relay) {
+    public record Mail(String from, Duration relay, String support) {
         public Mail {
             from = from == null ? "trust-ledger@localhost" : from;
+            support = support == null ? "support@localhost" : support;
             relay = relay == null ? Duration.ofSeconds(2) : relay;
         }
     }

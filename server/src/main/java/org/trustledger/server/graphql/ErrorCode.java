@@ -14,6 +14,12 @@ public enum ErrorCode {
     STORE_UNAVAILABLE,
     /** The ledger refused a read for a business reason (rare: most refusals are payload errors). */
     REFUSED,
+    /** The operation needs a logged-in member (session or bearer token). */
+    UNAUTHENTICATED,
+    /** The caller may not do this (see the README's authorization table). */
+    FORBIDDEN,
+    /** A string argument is longer than the API accepts. */
+    INPUT_TOO_LONG,
     /** Anything else; details are in the server log, never in the response. */
     INTERNAL
 }

@@ -13,7 +13,10 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.graphql.data.method.annotation.Argument;
 import org.springframework.graphql.data.method.annotation.MutationMapping;
 import org.springframework.graphql.data.method.annotation.QueryMapping;
+import org.springframework.graphql.data.method.annotation.ContextValue;
 import org.springframework.graphql.data.method.annotation.SchemaMapping;
+import org.trustledger.server.security.Caller;
+import org.trustledger.server.security.Privacy;
 import org.springframework.stereotype.Controller;
 import org.trustledger.issuance.CertificateRegister;
 import org.trustledger.issuance.CertificateView;
@@ -40,6 +43,7 @@ import org.trustledger.query.MemberView;
 public class IssuanceController {
 
     private final IssuanceService issuance;
+    private final Privacy privacy;
     private final CertificateRegister register;
     private final CaHierarchy cas;
     private final OpenPgpCa openPgp;
@@ -49,8 +53,10 @@ public class IssuanceController {
     private final Clock clock;
 
     public IssuanceController(IssuanceService issuance, CertificateRegister register, CaHierarchy cas, OpenPgpCa openPgp,
-                              CommandGateway commands, MemberReadModel members, ReadModelSync sync, Clock clock) {
+                              CommandGateway commands, MemberReadModel members, ReadModelSync sync, Clock clock,
+                              Privacy privacy) {
         this.issuance = issuance;
+        this.privacy = privacy;
         this.register = register;
         this.cas = cas;
         this.openPgp = openPgp;
@@ -95,9 +101,11 @@ public class IssuanceController {
 
     @MutationMapping
     public RevokeCertificatePayload revokeCertificate(@Argument String serial, @Argument RevocationReason reason,
-                                                      @Argument String requestedBy) {
+                                                      @Argument String requestedBy,
+                                                      @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
         try {
-            return new RevokeCertificatePayload(issuance.revoke(serial, reason, requestedBy, null), null);
+            return new RevokeCertificatePayload(issuance.revoke(serial, reason,
+                    requestedBy == null ? caller.memberId() : requestedBy, null), null);
         } catch (IssuanceRefusal r) {
             return new RevokeCertificatePayload(null, new Types.Refusal(r.code().name(), r.getMessage()));
         }
@@ -164,14 +172,17 @@ public class IssuanceController {
         return variants;
     }
 
+    /** Seen by its owner and by whoever may see the owner's private data (support, their arbitrator). */
     @QueryMapping
-    public CertificateView certificate(@Argument String serial) {
-        return Serials.normalise(serial).flatMap(register::certificate).orElse(null);
+    public CertificateView certificate(@Argument String serial, @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
+        return Serials.normalise(serial).flatMap(register::certificate)
+                .filter(c -> privacy.maySeePrivate(caller, c.memberId())).orElse(null);
     }
 
     @QueryMapping
-    public CertificateRequestOutcome certificateRequest(@Argument String id) {
-        return register.request(id).map(r -> new CertificateRequestOutcome(r.requestId(), r.outcome(),
+    public CertificateRequestOutcome certificateRequest(@Argument String id,
+                                                        @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
+        return register.request(id).filter(r -> privacy.maySeePrivate(caller, r.memberId())).map(r -> new CertificateRequestOutcome(r.requestId(), r.outcome(),
                 r.serial() == null ? null : register.certificate(r.serial()).orElse(null),
                 r.code() == null ? null : new Types.Refusal(r.code().name(), r.reason()))).orElse(null);
     }
@@ -191,8 +202,8 @@ public class IssuanceController {
     }
 
     @SchemaMapping(typeName = "Member")
-    public List<CertificateView> certificates(MemberView member) {
-        return register.certificatesOfMember(member.id());
+    public List<CertificateView> certificates(MemberView member, @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
+        return privacy.maySeePrivate(caller, member.id()) ? register.certificatesOfMember(member.id()) : List.of();
     }
 
     @SchemaMapping(typeName = "Certificate")

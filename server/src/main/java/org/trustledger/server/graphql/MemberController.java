@@ -9,7 +9,11 @@ import org.dataloader.DataLoader;
 import org.springframework.graphql.data.method.annotation.Argument;
 import org.springframework.graphql.data.method.annotation.BatchMapping;
 import org.springframework.graphql.data.method.annotation.QueryMapping;
+import org.springframework.graphql.data.method.annotation.ContextValue;
 import org.springframework.graphql.data.method.annotation.SchemaMapping;
+import org.trustledger.ledger.api.PersonName;
+import org.trustledger.server.security.Caller;
+import org.trustledger.server.security.Privacy;
 import org.springframework.graphql.execution.BatchLoaderRegistry;
 import org.springframework.stereotype.Controller;
 import org.trustledger.ledger.api.MemberStatus;
@@ -28,12 +32,14 @@ import reactor.core.publisher.Mono;
 public class MemberController {
 
     private final MemberReadModel readModel;
+    private final Privacy privacy;
     private final MailOutbox outbox;
     private final boolean devMode;
 
     public MemberController(MemberReadModel readModel, MailOutbox outbox, TrustLedgerProperties props,
-                            BatchLoaderRegistry loaders) {
+                            BatchLoaderRegistry loaders, Privacy privacy) {
         this.readModel = readModel;
+        this.privacy = privacy;
         this.outbox = outbox;
         this.devMode = props.devMode();
         loaders.forTypePair(String.class, AssuranceView.class)
@@ -45,14 +51,22 @@ public class MemberController {
         return readModel.member(id).orElse(null);
     }
 
+    /** Only the address's own member and support get an answer: nobody can probe which addresses exist. */
     @QueryMapping
-    public MemberView memberByEmail(@Argument String email) {
-        return readModel.memberByEmail(email).orElse(null);
+    public MemberView memberByEmail(@Argument String email, @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
+        return readModel.memberByEmail(email).filter(m -> caller.is(m.id()) || caller.support()).orElse(null);
     }
 
     @QueryMapping
-    public AssuranceView assurance(@Argument String id) {
-        return readModel.assurance(id).orElse(null);
+    public MemberView me(@ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
+        return readModel.member(caller.memberId()).orElse(null);
+    }
+
+    /** An assurance is seen by its two parties, support and arbitrators. */
+    @QueryMapping
+    public AssuranceView assurance(@Argument String id, @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
+        return readModel.assurance(id).filter(a -> caller.is(a.assurerId()) || caller.is(a.assureeId())
+                || caller.support() || caller.has(org.trustledger.ledger.api.Role.ARBITRATOR)).orElse(null);
     }
 
     @QueryMapping
@@ -70,14 +84,43 @@ public class MemberController {
     }
 
     @SchemaMapping(typeName = "Member")
-    public Types.Points points(MemberView member) {
+    public Types.Points points(MemberView member, @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
+        if (!privacy.maySeePrivate(caller, member.id())) {
+            return null;
+        }
         Standing s = member.standing();
         return new Types.Points(s.assurancePoints(), s.experiencePoints(), s.total(), s.maxAssurancePoints());
     }
 
     @SchemaMapping(typeName = "Member")
-    public IssuanceRights rights(MemberView member) {
-        return member.standing().rights();
+    public IssuanceRights rights(MemberView member, @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
+        return privacy.maySeePrivate(caller, member.id()) ? member.standing().rights() : null;
+    }
+
+    @SchemaMapping(typeName = "Member")
+    public PersonName name(MemberView member, @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
+        return privacy.maySeePrivate(caller, member.id()) ? member.name() : null;
+    }
+
+    @SchemaMapping(typeName = "Member")
+    public java.time.LocalDate dateOfBirth(MemberView member, @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
+        return privacy.maySeePrivate(caller, member.id()) ? member.dateOfBirth() : null;
+    }
+
+    @SchemaMapping(typeName = "Member")
+    public List<String> emails(MemberView member, @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
+        if (!privacy.maySeePrivate(caller, member.id())) {
+            return null;
+        }
+        List<String> emails = new ArrayList<>();
+        emails.add(member.primaryEmail());
+        member.verifiedEmails().stream().filter(e -> !e.equals(member.primaryEmail())).forEach(emails::add);
+        return emails;
+    }
+
+    @SchemaMapping(typeName = "Member")
+    public List<String> verifiedDomains(MemberView member, @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
+        return privacy.maySeePrivate(caller, member.id()) ? member.verifiedDomains() : List.of();
     }
 
     @SchemaMapping(typeName = "Member")
@@ -97,16 +140,19 @@ public class MemberController {
 
     @SchemaMapping(typeName = "Member")
     public CompletableFuture<Types.AssuranceConnection> assurancesReceived(MemberView member, @Argument Integer first,
-            @Argument String after, DataLoader<String, AssuranceView> assurances) {
-        List<String> ids = member.receivedAssuranceIds();
+            @Argument String after, DataLoader<String, AssuranceView> assurances,
+            @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
+        List<String> ids = privacy.maySeePrivate(caller, member.id()) ? member.receivedAssuranceIds() : List.of();
         Pages.Window window = Pages.window(ids.size(), first, after);
         return connection(ids.subList(window.from(), window.to()), window, assurances);
     }
 
     @SchemaMapping(typeName = "Member")
     public CompletableFuture<Types.AssuranceConnection> assurancesGiven(MemberView member, @Argument Integer first,
-            @Argument String after, DataLoader<String, AssuranceView> assurances) {
-        Pages.Window window = Pages.window(member.givenCount(), first, after);
+            @Argument String after, DataLoader<String, AssuranceView> assurances,
+            @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
+        int count = privacy.maySeePrivate(caller, member.id()) ? member.givenCount() : 0;
+        Pages.Window window = Pages.window(count, first, after);
         return connection(readModel.givenAssuranceIds(member.id(), window.from(), window.to()), window, assurances);
     }
 

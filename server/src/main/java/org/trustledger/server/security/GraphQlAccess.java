@@ -1,0 +1,110 @@
+package org.trustledger.server.security;
+
+import graphql.execution.instrumentation.InstrumentationState;
+import graphql.execution.instrumentation.SimplePerformantInstrumentation;
+import graphql.execution.instrumentation.parameters.InstrumentationFieldFetchParameters;
+import graphql.schema.DataFetcher;
+import graphql.schema.DataFetchingEnvironment;
+import graphql.schema.GraphQLObjectType;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.graphql.server.WebGraphQlInterceptor;
+import org.springframework.graphql.server.WebGraphQlRequest;
+import org.springframework.graphql.server.WebGraphQlResponse;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.stereotype.Component;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.trustledger.ledger.api.CallerStanding;
+import org.trustledger.ledger.api.DescribeCallerCommand;
+import org.trustledger.ledger.api.LedgerRefusal;
+import org.trustledger.server.graphql.ApiException;
+import org.trustledger.server.graphql.ErrorCode;
+import reactor.core.publisher.Mono;
+
+/**
+ * Enforces {@link AccessRules} on every query and mutation before it runs, and bounds every string
+ * argument's length. The caller is resolved once per request from the session or bearer token.
+ */
+@Component
+public class GraphQlAccess extends SimplePerformantInstrumentation implements WebGraphQlInterceptor {
+
+    /** Longest string argument; PEM inputs are bounded by the request size (64 KiB) and their own checks. */
+    static final int MAX_STRING = 4_000;
+    static final Set<String> LONG_FIELDS = Set.of("csr", "publicKey");
+    private final CommandGateway commands;
+
+    public GraphQlAccess(CommandGateway commands) {
+        this.commands = commands;
+    }
+
+    @Override
+    public Mono<WebGraphQlResponse> intercept(WebGraphQlRequest request, Chain chain) {
+        Caller caller = caller(SecurityContextHolder.getContext().getAuthentication());
+        request.configureExecutionInput((input, builder) -> builder.graphQLContext(
+                Map.of(Caller.CONTEXT_KEY, caller)).build());
+        return chain.next(request);
+    }
+
+    Caller caller(Authentication authentication) {
+        String memberId = AuthController.member(authentication);
+        if (memberId == null) {
+            return Caller.ANONYMOUS;
+        }
+        try {
+            CallerStanding standing = commands.sendAndWait(new DescribeCallerCommand(memberId));
+            return Caller.of(standing);
+        } catch (LedgerRefusal e) {
+            return new Caller(memberId, Set.of(), false, false); // an id with no member: no roles
+        }
+    }
+
+    @Override
+    public DataFetcher<?> instrumentDataFetcher(DataFetcher<?> fetcher, InstrumentationFieldFetchParameters parameters,
+                                                InstrumentationState state) {
+        if (!(parameters.getEnvironment().getParentType() instanceof GraphQLObjectType parent)
+                || !(parent.getName().equals("Query") || parent.getName().equals("Mutation"))) {
+            return fetcher;
+        }
+        String operation = parent.getName() + "." + parameters.getEnvironment().getField().getName();
+        if (parameters.getEnvironment().getField().getName().startsWith("__")) {
+            return fetcher;
+        }
+        return env -> {
+            check(operation, env);
+            return fetcher.get(env);
+        };
+    }
+
+    private void check(String operation, DataFetchingEnvironment env) {
+        Caller caller = env.getGraphQlContext().getOrDefault(Caller.CONTEXT_KEY, Caller.ANONYMOUS);
+        AccessRules.Rule rule = AccessRules.rule(operation);
+        if (rule == null) {
+            throw new ApiException(ErrorCode.FORBIDDEN, operation + " has no access rule, so nobody may call it.");
+        }
+        if (rule.needsLogin() && !caller.authenticated()) {
+            throw new ApiException(ErrorCode.UNAUTHENTICATED, "Log in first (POST /auth/login, or a bearer token from"
+                    + " POST /auth/tokens).");
+        }
+        if (!rule.allows().test(caller, env.getArguments())) {
+            throw new ApiException(ErrorCode.FORBIDDEN, "Not allowed: " + operation.substring(operation.indexOf('.') + 1)
+                    + " is for " + rule.who() + ".");
+        }
+        checkLengths(env.getArguments(), null);
+    }
+
+    private static void checkLengths(Object value, String name) {
+        if (value instanceof String s) {
+            int max = name != null && LONG_FIELDS.contains(name) ? Integer.MAX_VALUE : MAX_STRING;
+            if (s.length() > max) {
+                throw new ApiException(ErrorCode.INPUT_TOO_LONG, "The argument '" + name + "' has " + s.length()
+                        + " characters; at most " + MAX_STRING + " are accepted.");
+            }
+        } else if (value instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> checkLengths(v, String.valueOf(k)));
+        } else if (value instanceof Collection<?> list) {
+            list.forEach(v -> checkLengths(v, name));
+        }
+    }
+}

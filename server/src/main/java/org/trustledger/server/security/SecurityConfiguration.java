@@ -1,0 +1,114 @@
+package org.trustledger.server.security;
+
+import com.mongodb.client.MongoDatabase;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.trustledger.issuance.CertificateRegister;
+import org.trustledger.issuance.ca.CaHierarchy;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+/**
+ * HTTP security. Who may do what in GraphQL is decided per operation by {@link AccessRules}; here:
+ * sessions (after {@code /auth/login}) and bearer tokens establish who is asking, CSRF protects every
+ * state-changing request that carries the session cookie, and nothing outside the app's own paths is
+ * served. Security headers come from {@code RequestLimits}.
+ */
+@Configuration(proxyBeanMethods = false)
+public class SecurityConfiguration {
+
+    /** A request is exposed to CSRF only when the browser sends the session cookie with it. */
+    static final RequestMatcher NO_AMBIENT_CREDENTIALS = request -> request.getHeader("Authorization") != null
+            || !hasSessionCookie(request);
+
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http, ApiTokens tokens, CertificateRegister register, Clock clock,
+                                            @Value("${trustledger.security.client-cert-port:0}") int clientCertPort)
+            throws Exception {
+        CsrfTokenRequestAttributeHandler plainToken = new CsrfTokenRequestAttributeHandler();
+        plainToken.setCsrfRequestAttributeName(null); // load the token eagerly so the cookie is always set
+        http.csrf(csrf -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
+                        .csrfTokenRequestHandler(plainToken).ignoringRequestMatchers(NO_AMBIENT_CREDENTIALS))
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED))
+                .formLogin(f -> f.disable()).httpBasic(b -> b.disable()).logout(l -> l.disable())
+                .headers(h -> h.disable())
+                .requestCache(c -> c.disable())
+                .addFilterBefore(new BearerTokenFilter(tokens), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new ClientCertificateLogin(register, clock, clientCertPort),
+                        AnonymousAuthenticationFilter.class)
+                .authorizeHttpRequests(a -> a
+                        .requestMatchers("/graphql", "/graphiql", "/graphiql/**", "/webjars/**", "/auth/**", "/ca/**",
+                                "/crl/**", "/ocsp/**", "/error", "/", "/favicon.ico").permitAll()
+                        .anyRequest().denyAll());
+        return http.build();
+    }
+
+    /**
+     * The mutual-TLS port for client-certificate login ({@code trustledger.security.client-cert-port},
+     * off when 0), with a server certificate for {@code trustledger.security.client-cert-hosts}.
+     */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> mutualTlsPort(
+            @Value("${trustledger.security.client-cert-port:0}") int port,
+            @Value("${trustledger.security.client-cert-hosts:localhost,127.0.0.1}") List<String> hosts,
+            ObjectProvider<CaHierarchy> cas, Clock clock) {
+        return factory -> {
+            if (port > 0) {
+                factory.addAdditionalConnectors(MutualTlsConnector.create(port, hosts, cas.getObject(), clock));
+            }
+        };
+    }
+
+    /** RFC 6960 GET requests put base64 (with '/' as %2F) in the path: let encoded slashes through. */
+    @Bean
+    org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer ocspGetPaths() {
+        org.springframework.security.web.firewall.StrictHttpFirewall firewall =
+                new org.springframework.security.web.firewall.StrictHttpFirewall();
+        firewall.setAllowUrlEncodedSlash(true);
+        // Tomcat passes %2F through undecoded, so the decoded path still holds a '%'.
+        firewall.setAllowUrlEncodedPercent(true);
+        return web -> web.httpFirewall(firewall);
+    }
+
+    /** No user database for Spring's form login: members authenticate through {@link AuthController}. */
+    @Bean
+    UserDetailsService noUserDetails() {
+        return username -> {
+            throw new UsernameNotFoundException("Log in with POST /auth/login or a bearer token.");
+        };
+    }
+
+    @Bean
+    ApiTokens apiTokens(MongoDatabase db, SecureRandom random, Clock clock) {
+        return new ApiTokens(db, random, clock);
+    }
+
+    @Bean
+    LoginThrottle loginThrottle(MongoDatabase db, Clock clock,
+                                @Value("${trustledger.security.failures-per-account:5}") int perAccount,
+                                @Value("${trustledger.security.failures-per-address:20}") int perAddress) {
+        return new LoginThrottle(db, clock, perAccount, perAddress);
+    }
+
+    private static boolean hasSessionCookie(HttpServletRequest request) {
+        Cookie[] cookies = request.getCookies();
+        return cookies != null && Arrays.stream(cookies).anyMatch(c -> c.getName().equals("JSESSIONID"));
+    }
+}

@@ -1,0 +1,561 @@
+package org.trustledger.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.graphql.test.autoconfigure.tester.AutoConfigureHttpGraphQlTester;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.graphql.test.tester.HttpGraphQlTester;
+import org.trustledger.server.security.AccessRules;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Who may do what, tested as a whole: every GraphQL operation x every role (allowed and denied), the
+ * privacy of each personal field x each role, brute-force limits, CSRF for browser sessions, token
+ * revocation and passphrase recovery. Runs against the whole application over HTTP.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "trustledger.embedded.storage=memory", "trustledger.dev-mode=true", "trustledger.passphrase-hash-cost=4",
+        "trustledger.genesis.file=src/test/resources/genesis-test.json",
+        // Every test client comes from 127.0.0.1: the per-address limit is checked in LoginThrottleTest.
+        "trustledger.security.failures-per-address=1000"})
+@AutoConfigureHttpGraphQlTester
+class SecurityTest {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final String[] F = LedgerGraphQlTest.FOUNDERS;
+
+    @Autowired
+    HttpGraphQlTester anonymousGraphQl;
+    @LocalServerPort
+    int port;
+    Identities ids;
+    LedgerGraphQlTest helper;
+
+    /** The roles of the matrix and the member acting in each (null: not logged in). */
+    static final Map<String, String> ROLE_EMAIL = new LinkedHashMap<>();
+    static final Map<String, String> ROLE_ID = new HashMap<>();
+    static String plainEmail;
+    static String assurerEmail;
+
+    @BeforeAll
+    static void quiet() {
+        TrustLedgerApplication.quietAxon();
+    }
+
+    @BeforeEach
+    void setUp() {
+        ids = new Identities(anonymousGraphQl, port);
+        helper = LedgerGraphQlTest.over(ids);
+        if (!ROLE_EMAIL.isEmpty() && ROLE_ID.containsKey("support") && port == cachedPort) {
+            return;
+        }
+        cachedPort = port;
+        ROLE_EMAIL.clear();
+        ROLE_ID.clear();
+        String alice = helper.memberId(F[0]);
+        String bob = helper.memberId(F[1]);
+        String carol = helper.memberId(F[2]);
+        appoint(bob, "TTP_ADMIN", alice);
+        appoint(carol, "ARBITRATOR", alice);
+        appoint(carol, "ORGANISATION_ASSURER", alice);
+        plainEmail = LedgerGraphQlTest.uniqueEmail();
+        String plain = helper.registerAndVerify(plainEmail, "1990-01-01");
+        assurerEmail = LedgerGraphQlTest.uniqueEmail();
+        String assurer = helper.registerAndVerify(assurerEmail, "1980-01-01");
+        for (String f : F) {
+            ids.as(f).documentName("recordAssurance").variable("input", helper.assurance(helper.memberId(f), assurerEmail,
+                    "1980-01-01", 35)).execute().path("recordAssurance.error").valueIsNull();
+        }
+        ids.as(F[0]).documentName("recordAssurerChallenge").variable("input", Map.of("memberId", assurer,
+                "scorePercent", 90)).execute().path("recordAssurerChallenge.member.status").entity(String.class)
+                .isEqualTo("ASSURER");
+        ROLE_EMAIL.put("anonymous", null);
+        ROLE_EMAIL.put("member", plainEmail);
+        ROLE_EMAIL.put("assurer", assurerEmail);
+        ROLE_EMAIL.put("ttpAdmin", F[1]);
+        ROLE_EMAIL.put("arbitrator", F[2]);
+        ROLE_EMAIL.put("support", F[0]);
+        ROLE_ID.put("member", plain);
+        ROLE_ID.put("assurer", assurer);
+        ROLE_ID.put("ttpAdmin", bob);
+        ROLE_ID.put("arbitrator", carol);
+        ROLE_ID.put("support", alice);
+    }
+
+    static int cachedPort;
+
+    void appoint(String member, String role, String by) {
+        ids.as(F[0]).document("mutation($m: ID!, $r: Role!, $by: ID!) { appointRole(input: {memberId: $m, role: $r,"
+                + " appointedBy: $by, reason: \"for the matrix\"}) { error { code } } }").variable("m", member)
+                .variable("r", role).variable("by", by).execute();
+    }
+
+    HttpGraphQlTester tester(String role) {
+        String email = ROLE_EMAIL.get(role);
+        return email == null ? ids.anonymous() : ids.as(email);
+    }
+
+
+    // ---- privacy: each personal field x each role ----------------------------------------------------
+
+    @Test
+    void a_members_personal_fields_are_visible_to_themselves_support_and_their_arbitrator_only() {
+        String subject = ROLE_ID.get("member");
+        // Carol (the arbitrator) is assigned to a case the member filed; the Assurer has none.
+        String caseId = ids.as(plainEmail).document("mutation($c: ID!) { fileCase(input: {claimantId: $c, relief:"
+                + " \"privacy test\"}) { case { id } } }").variable("c", subject).execute()
+                .path("fileCase.case.id").entity(String.class).get();
+        ids.as(F[0]).document("mutation($k: ID!, $a: ID!, $by: ID!) { assignArbitrator(input: {caseId: $k,"
+                + " arbitratorId: $a, assignedBy: $by}) { error { code } } }").variable("k", caseId)
+                .variable("a", ROLE_ID.get("arbitrator")).variable("by", ROLE_ID.get("support")).execute()
+                .path("assignArbitrator.error").valueIsNull();
+        String query = "query($m: ID!) { member(id: $m) { id status points { total } rights { clientCertificate } name {"
+                + " familyName } dateOfBirth emails verifiedDomains certificates { serial } assurancesReceived {"
+                + " totalCount } } }";
+        Map<String, Set<String>> seenBy = Map.of("member", Set.of("member"), "support", Set.of("member"),
+                "arbitrator", Set.of("member"));
+        List<String> wrong = new ArrayList<>();
+        for (String role : List.of("member", "assurer", "ttpAdmin", "arbitrator", "support")) {
+            JsonNode m = post(ROLE_EMAIL.get(role), query, null, null, Map.of("m", subject)).path("data").path("member");
+            boolean sees = seenBy.containsKey(role);
+            check(wrong, role, "status", !m.path("status").isNull(), true);
+            check(wrong, role, "points", !m.path("points").isNull(), sees);
+            check(wrong, role, "rights", !m.path("rights").isNull(), sees);
+            check(wrong, role, "name", !m.path("name").isNull(), sees);
+            check(wrong, role, "dateOfBirth", !m.path("dateOfBirth").isNull(), sees);
+            check(wrong, role, "emails", !m.path("emails").isNull(), sees);
+            check(wrong, role, "assurancesReceived", m.path("assurancesReceived").path("totalCount").asInt() > 0, false);
+        }
+        // The Assurer's own assurances are visible to them; to an uninvolved member they are not.
+        JsonNode assurer = post(assurerEmail, query, null, null, Map.of("m", ROLE_ID.get("assurer"))).path("data")
+                .path("member");
+        check(wrong, "assurer (self)", "assurancesReceived", assurer.path("assurancesReceived").path("totalCount").asInt() == 3, true);
+        JsonNode seenByMember = post(plainEmail, query, null, null, Map.of("m", ROLE_ID.get("assurer"))).path("data")
+                .path("member");
+        check(wrong, "member (other)", "assurancesReceived", seenByMember.path("assurancesReceived").path("totalCount").asInt() > 0, false);
+        check(wrong, "member (other)", "emails", !seenByMember.path("emails").isNull(), false);
+        assertThat(wrong).isEmpty();
+        // memberByEmail answers the member and support only; the same null for unknown addresses.
+        String byEmail = "query($e: String!) { memberByEmail(email: $e) { id } }";
+        assertThat(post(assurerEmail, byEmail, null, null, Map.of("e", plainEmail)).path("data").path("memberByEmail").isNull()).isTrue();
+        assertThat(post(assurerEmail, byEmail, null, null, Map.of("e", "nobody@example.org")).path("data").path("memberByEmail").isNull()).isTrue();
+        assertThat(post(plainEmail, byEmail, null, null, Map.of("e", plainEmail)).path("data").path("memberByEmail").path("id").asString())
+                .isEqualTo(subject);
+        assertThat(post(F[0], byEmail, null, null, Map.of("e", plainEmail)).path("data").path("memberByEmail").path("id").asString())
+                .isEqualTo(subject);
+    }
+
+    static void check(List<String> wrong, String role, String field, boolean visible, boolean expected) {
+        if (visible != expected) {
+            wrong.add(field + " as " + role + ": " + (visible ? "visible" : "hidden") + ", expected " + (expected ? "visible" : "hidden"));
+        }
+    }
+
+    // ---- credentials ----------------------------------------------------------------------------------
+
+    HttpResponse<String> auth(HttpClient client, String path, Map<String, Object> body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(client, b.build());
+    }
+
+    @Test
+    void wrong_and_unknown_credentials_read_the_same_and_repeated_failures_are_blocked() {
+        String email = LedgerGraphQlTest.uniqueEmail();
+        helper.registerAndVerify(email, "1993-03-03");
+        HttpClient client = HttpClient.newHttpClient();
+        HttpResponse<String> wrong = auth(client, "/auth/tokens", Map.of("email", email, "passphrase", "not the passphrase"));
+        HttpResponse<String> unknown = auth(client, "/auth/tokens", Map.of("email", "nobody-" + email, "passphrase", "whatever it is"));
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(unknown.statusCode()).isEqualTo(401);
+        assertThat(wrong.body()).isEqualTo(unknown.body());
+        for (int i = 0; i < 4; i++) {
+            auth(client, "/auth/login", Map.of("email", email, "passphrase", "still not it " + i));
+        }
+        HttpResponse<String> blocked = auth(client, "/auth/tokens", Map.of("email", email, "passphrase",
+                Identities.MEMBER_PASSPHRASE));
+        assertThat(blocked.statusCode()).as("even the right passphrase waits out the window").isEqualTo(429);
+        assertThat(blocked.body()).contains("TOO_MANY_ATTEMPTS");
+        // Another account from the same address is not affected by this account's lock.
+        assertThat(auth(client, "/auth/tokens", Map.of("email", assurerEmail, "passphrase",
+                Identities.MEMBER_PASSPHRASE)).statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void a_revoked_or_bogus_bearer_token_is_refused_and_never_treated_as_anonymous() {
+        HttpClient client = HttpClient.newHttpClient();
+        HttpResponse<String> created = auth(client, "/auth/tokens", Map.of("email", plainEmail, "passphrase",
+                Identities.MEMBER_PASSPHRASE, "label", "laptop", "validityDays", 7));
+        assertThat(created.statusCode()).isEqualTo(201);
+        JsonNode token = JSON.readTree(created.body());
+        String me = "{\"query\": \"{ me { id } }\"}";
+        HttpResponse<String> ok = send(client, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/graphql"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token.get("token").asString())
+                .POST(HttpRequest.BodyPublishers.ofString(me)).build());
+        assertThat(ok.body()).contains(ROLE_ID.get("member"));
+        HttpResponse<String> revoked = send(client, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/auth/tokens/" + token.get("id").asString())).header("Authorization", "Bearer " + token.get("token").asString())
+                .DELETE().build());
+        assertThat(revoked.statusCode()).isEqualTo(200);
+        for (String bearer : List.of(token.get("token").asString(), "tl_forged", "something else")) {
+            HttpResponse<String> refused = send(client, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/graphql"))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + bearer)
+                    .POST(HttpRequest.BodyPublishers.ofString(me)).build());
+            assertThat(refused.statusCode()).as(bearer).isEqualTo(401);
+            assertThat(refused.body()).contains("UNAUTHENTICATED");
+        }
+    }
+
+    @Test
+    void a_browser_session_needs_the_csrf_token_for_every_graphql_request() {
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+        HttpResponse<String> login = auth(browser, "/auth/login", Map.of("email", plainEmail, "passphrase",
+                Identities.MEMBER_PASSPHRASE));
+        assertThat(login.statusCode()).isEqualTo(200);
+        HttpResponse<String> csrf = send(browser, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/auth/csrf")).GET().build());
+        String token = JSON.readTree(csrf.body()).get("token").asString();
+        Map<String, Object> query = Map.of("query", "{ me { id } }");
+        HttpResponse<String> forged = auth(browser, "/graphql", query);
+        assertThat(forged.statusCode()).as("a cross-site request riding on the session cookie").isEqualTo(403);
+        HttpResponse<String> real = auth(browser, "/graphql", query, "X-XSRF-TOKEN", token);
+        assertThat(real.statusCode()).isEqualTo(200);
+        assertThat(real.body()).contains(ROLE_ID.get("member"));
+        assertThat(auth(browser, "/auth/logout", Map.of(), "X-XSRF-TOKEN", token).statusCode()).isEqualTo(200);
+        assertThat(auth(browser, "/graphql", query, "X-XSRF-TOKEN", token).body()).contains("UNAUTHENTICATED");
+    }
+
+    // ---- passphrase recovery --------------------------------------------------------------------------
+
+    String recovery = "mutation($e: String!, $d: Date!) { startPassphraseRecovery(email: $e, dateOfBirth: $d) {"
+            + " recoveryId questions error { code } } }";
+    String complete = "mutation($r: ID!, $a: [String!]!, $p: String!) { completePassphraseRecovery(recoveryId: $r,"
+            + " answers: $a, newPassphrase: $p) { reset error { code message } } }";
+
+    List<String> answersFor(JsonNode questions, boolean right) {
+        List<String> answers = new ArrayList<>();
+        for (JsonNode q : questions) {
+            String n = q.asString().replaceAll("\\D", "");
+            answers.add(right ? "  ANSWER " + n + " " : "wrong");
+        }
+        return answers;
+    }
+
+    @Test
+    void a_lost_passphrase_is_recovered_with_email_date_of_birth_and_three_answers() {
+        String email = LedgerGraphQlTest.uniqueEmail();
+        helper.registerAndVerify(email, "1981-01-01");
+        JsonNode wrongDob = post(null, recovery, null, null, Map.of("e", email, "d", "1981-01-02"))
+                .path("data").path("startPassphraseRecovery");
+        JsonNode unknown = post(null, recovery, null, null, Map.of("e", "x" + email, "d", "1981-01-01"))
+                .path("data").path("startPassphraseRecovery");
+        assertThat(wrongDob.path("error")).isEqualTo(unknown.path("error"));
+        assertThat(wrongDob.path("error").path("code").asString()).isEqualTo("RECOVERY_FAILED");
+        JsonNode started = post(null, recovery, null, null, Map.of("e", email, "d", "1981-01-01"))
+                .path("data").path("startPassphraseRecovery");
+        assertThat(started.path("questions").size()).isEqualTo(3);
+        String newPassphrase = "a brand new passphrase for " + email;
+        JsonNode weak = post(null, complete, null, null, Map.of("r", started.path("recoveryId").asString(),
+                "a", answersFor(started.path("questions"), true), "p", "password123456")).path("data")
+                .path("completePassphraseRecovery");
+        assertThat(weak.path("error").path("code").asString()).isEqualTo("PASSPHRASE_TOO_COMMON");
+        JsonNode done = post(null, complete, null, null, Map.of("r", started.path("recoveryId").asString(),
+                "a", answersFor(started.path("questions"), true), "p", newPassphrase)).path("data")
+                .path("completePassphraseRecovery");
+        assertThat(done.path("reset").asBoolean()).as(done.toString()).isTrue();
+        HttpClient client = HttpClient.newHttpClient();
+        assertThat(auth(client, "/auth/tokens", Map.of("email", email, "passphrase", newPassphrase)).statusCode()).isEqualTo(201);
+        assertThat(auth(client, "/auth/tokens", Map.of("email", email, "passphrase", Identities.MEMBER_PASSPHRASE))
+                .statusCode()).isEqualTo(401);
+        // The recovery cannot be replayed.
+        assertThat(post(null, complete, null, null, Map.of("r", started.path("recoveryId").asString(),
+                "a", answersFor(started.path("questions"), true), "p", newPassphrase + "!")).path("data")
+                .path("completePassphraseRecovery").path("reset").asBoolean()).isFalse();
+    }
+
+    @Test
+    void repeated_wrong_answers_lock_recovery_record_every_attempt_and_alert_support() {
+        String email = LedgerGraphQlTest.uniqueEmail();
+        String member = helper.registerAndVerify(email, "1982-02-02");
+        String lastCode = null;
+        for (int i = 0; i < 4; i++) {
+            JsonNode started = post(null, recovery, null, null, Map.of("e", email, "d", "1982-02-02"))
+                    .path("data").path("startPassphraseRecovery");
+            if (started.path("recoveryId").isNull() || started.path("recoveryId").isMissingNode()) {
+                lastCode = started.path("error").path("code").asString();
+                break;
+            }
+            lastCode = post(null, complete, null, null, Map.of("r", started.path("recoveryId").asString(),
+                    "a", answersFor(started.path("questions"), false), "p", "a fresh passphrase " + i)).path("data")
+                    .path("completePassphraseRecovery").path("error").path("code").asString();
+        }
+        assertThat(lastCode).isEqualTo("RECOVERY_LOCKED");
+        // History and outbox are projected asynchronously, as real mail arrives: wait for them.
+        long deadline = System.currentTimeMillis() + 10_000;
+        List<String> events = new ArrayList<>();
+        String alerts = "";
+        while (System.currentTimeMillis() < deadline && (!events.contains("RecoveryLocked")
+                || !alerts.contains("Passphrase recovery locked for member " + member))) {
+            events.clear();
+            for (JsonNode e : post(F[0], "query($m: ID!) { memberHistory(memberId: $m) { event } }", null, null,
+                    Map.of("m", member)).path("data").path("memberHistory")) {
+                events.add(e.path("event").asString());
+            }
+            alerts = post(F[0], "{ devOutbox(to: \"support@localhost\") { subject } }", null, null, Map.of())
+                    .path("data").path("devOutbox").toString();
+        }
+        assertThat(events).contains("RecoveryStarted", "RecoveryAttemptFailed", "RecoveryLocked");
+        assertThat(alerts).contains("Passphrase recovery locked for member " + member);
+    }
+
+    // ---- the authorization matrix -------------------------------------------------------------------
+
+    static final Set<String> ALL = Set.of("anonymous", "member", "assurer", "ttpAdmin", "arbitrator", "support");
+    static final Set<String> LOGGED_IN = Set.of("member", "assurer", "ttpAdmin", "arbitrator", "support");
+    static final Set<String> ASSURERS = Set.of("assurer", "ttpAdmin", "arbitrator", "support");
+    static final Set<String> SENIOR = Set.of("ttpAdmin", "arbitrator", "support");
+
+    /** One row: the operation, a document using $me (the caller's id) and $other, and who may run it. */
+    record Row(String operation, String document, Set<String> allowed) {
+    }
+
+    static final String CASE = "\"a19990101.1\"";
+    static final List<Row> ROWS = List.of(
+            new Row("Query.member", "query($other: ID!) { member(id: $other) { id status } }", LOGGED_IN),
+            new Row("Query.me", "{ me { id } }", LOGGED_IN),
+            new Row("Query.memberByEmail", "{ memberByEmail(email: \"x@example.org\") { id } }", LOGGED_IN),
+            new Row("Query.assurance", "{ assurance(id: \"x\") { id } }", LOGGED_IN),
+            new Row("Query.arbitrationCase", "{ arbitrationCase(id: " + CASE + ") { id } }", LOGGED_IN),
+            new Row("Query.certificate", "{ certificate(serial: \"01\") { serial } }", LOGGED_IN),
+            new Row("Query.certificateRequest", "{ certificateRequest(id: \"x\") { outcome } }", LOGGED_IN),
+            new Row("Query.organisation", "{ organisation(id: \"x\") { id } }", LOGGED_IN),
+            new Row("Query.caCertificates", "{ caCertificates { name } }", ALL),
+            new Row("Query.assurerChallengeResults", "query($me: ID!) { assurerChallengeResults(memberId: $me) { attemptId } }",
+                    LOGGED_IN),
+            new Row("Query.assurerChallengeResults (another member's)", "query($other: ID!) { assurerChallengeResults("
+                    + "memberId: $other) { attemptId } }", Set.of("support")),
+            new Row("Query.pointsAsOf", "query($other: ID!) { pointsAsOf(memberId: $other, at: \"2026-01-01T00:00:00Z\","
+                    + " view: AS_RECORDED) { status } }", Set.of("arbitrator", "support")),
+            new Row("Query.memberHistory", "query($other: ID!) { memberHistory(memberId: $other) { event } }",
+                    Set.of("arbitrator", "support")),
+            new Row("Query.voidingImpact", "{ voidingImpact(assuranceId: \"x\") { certificatesLosingBacking } }",
+                    Set.of("arbitrator", "support")),
+            new Row("Query.projectionStatus", "{ projectionStatus { name } }", Set.of("support")),
+            new Row("Query.devOutbox", "{ devOutbox(to: \"x@example.org\") { subject } }", Set.of("support")),
+            new Row("Mutation.registerMember", "mutation { registerMember(input: {givenNames: \"A\", familyName: \"B\","
+                    + " dateOfBirth: \"1990-01-01\", email: \"bad\", passphrase: \"x\", securityQuestions: []}) { error { code } } }",
+                    ALL),
+            new Row("Mutation.verifyEmail", "mutation { verifyEmail(token: \"x\") { error { code } } }", ALL),
+            new Row("Mutation.verifyDomain", "mutation { verifyDomain(token: \"x\") { error { code } } }", ALL),
+            new Row("Mutation.verifyOrganisationDomain", "mutation { verifyOrganisationDomain(token: \"x\") { error { code } } }",
+                    ALL),
+            new Row("Mutation.startPassphraseRecovery", "mutation { startPassphraseRecovery(email: \"nobody@example.org\","
+                    + " dateOfBirth: \"1990-01-01\") { error { code } } }", ALL),
+            new Row("Mutation.completePassphraseRecovery", "mutation { completePassphraseRecovery(recoveryId: \"x\","
+                    + " answers: [], newPassphrase: \"x\") { reset } }", ALL),
+            new Row("Mutation.addEmail", "mutation($me: ID!) { addEmail(input: {memberId: $me, email: \"bad\"}) { error { code } } }",
+                    LOGGED_IN),
+            new Row("Mutation.addEmail (for another member)", "mutation($other: ID!) { addEmail(input: {memberId: $other,"
+                    + " email: \"bad\"}) { error { code } } }", Set.of()),
+            new Row("Mutation.correctMemberDetails", "mutation($me: ID!) { correctMemberDetails(input: {memberId: $me,"
+                    + " givenNames: \"\", familyName: \"\", dateOfBirth: \"1990-01-01\"}) { error { code } } }", LOGGED_IN),
+            new Row("Mutation.recordAssurance", "mutation($me: ID!) { recordAssurance(input: {assurerId: $me, assureeEmail:"
+                    + " \"nobody@example.org\", assureeDateOfBirth: \"1990-01-01\", date: \"2026-11-20\", location: \"x\","
+                    + " points: 1, documents: [\"passport\"], assureeAgreedToCommunityAgreement: true,"
+                    + " assurerSawOriginalDocuments: true}) { error { code } } }", ASSURERS),
+            new Row("Mutation.recordAssurance (as another assurer)", "mutation($other: ID!) { recordAssurance(input: {"
+                    + "assurerId: $other, assureeEmail: \"nobody@example.org\", assureeDateOfBirth: \"1990-01-01\", date:"
+                    + " \"2026-11-20\", location: \"x\", points: 1, documents: [\"passport\"],"
+                    + " assureeAgreedToCommunityAgreement: true, assurerSawOriginalDocuments: true}) { error { code } } }",
+                    Set.of()),
+            new Row("Mutation.recordTtpAssurance", "mutation($me: ID!) { recordTtpAssurance(input: {adminId: $me,"
+                    + " assureeEmail: \"nobody@example.org\", assureeDateOfBirth: \"1990-01-01\", ttpName: \"N\", ttpKind:"
+                    + " \"notary\", country: \"DE\", date: \"2026-11-20\", documents: [\"passport\"], points: 1}) { error { code } } }",
+                    Set.of("ttpAdmin")),
+            new Row("Mutation.recordTopUp", "mutation($me: ID!) { recordTopUp(input: {seniorAssurerId: $me, assureeEmail:"
+                    + " \"nobody@example.org\", assureeDateOfBirth: \"1990-01-01\", date: \"2026-11-20\", points: 1})"
+                    + " { error { code } } }", SENIOR),
+            new Row("Mutation.recordAssurerChallenge", "mutation { recordAssurerChallenge(input: {memberId: \"nobody\","
+                    + " scorePercent: 80}) { error { code } } }", Set.of("support")),
+            new Row("Mutation.appointRole", "mutation($me: ID!) { appointRole(input: {memberId: \"nobody\", role: SUPPORT,"
+                    + " appointedBy: $me, reason: \"x\"}) { error { code } } }", Set.of("support")),
+            new Row("Mutation.withdrawRole", "mutation($me: ID!) { withdrawRole(input: {memberId: \"nobody\", role: SUPPORT,"
+                    + " withdrawnBy: $me, reason: \"x\"}) { error { code } } }", Set.of("support")),
+            new Row("Mutation.setCodeSigning", "mutation($me: ID!) { setCodeSigning(input: {memberId: \"nobody\", enabled:"
+                    + " true, setBy: $me, reason: \"x\"}) { error { code } } }", Set.of("support")),
+            new Row("Mutation.recordParentalConsent", "mutation($me: ID!) { recordParentalConsent(input: {memberId:"
+                    + " \"nobody\", guardianName: \"G\", recordedBy: $me}) { error { code } } }", ASSURERS),
+            new Row("Mutation.fileCase", "mutation($me: ID!) { fileCase(input: {claimantId: $me, relief: \"\"}) { error { code } } }",
+                    LOGGED_IN),
+            new Row("Mutation.fileCase (for another member)", "mutation($other: ID!) { fileCase(input: {claimantId: $other,"
+                    + " relief: \"\"}) { error { code } } }", Set.of("support")),
+            new Row("Mutation.assignArbitrator", "mutation($me: ID!) { assignArbitrator(input: {caseId: " + CASE + ","
+                    + " arbitratorId: \"nobody\", assignedBy: $me}) { error { code } } }", Set.of("support")),
+            ruling("voidAssurance", "assuranceId: \"x\", reason: \"r\""),
+            ruling("adjustPoints", "memberId: \"nobody\", assurancePointsDelta: 1, experiencePointsDelta: 0, reason: \"r\""),
+            ruling("blockAssurer", "memberId: \"nobody\", reason: \"r\""),
+            ruling("unblockAssurer", "memberId: \"nobody\", reason: \"r\""),
+            ruling("lockAccount", "memberId: \"nobody\", reason: \"r\""),
+            ruling("changeMemberName", "memberId: \"nobody\", givenNames: \"A\", familyName: \"B\", reason: \"r\""),
+            ruling("changeMemberDateOfBirth", "memberId: \"nobody\", dateOfBirth: \"1990-01-01\", reason: \"r\""),
+            ruling("deleteAccount", "memberId: \"nobody\", reason: \"r\""),
+            ruling("revokeCertificates", "memberId: \"nobody\", reason: \"r\""),
+            ruling("closeCase", "resolution: \"r\""),
+            new Row("Mutation.startAssurerChallenge", "mutation($me: ID!) { startAssurerChallenge(memberId: $me) {"
+                    + " error { code } } }", LOGGED_IN),
+            new Row("Mutation.submitAssurerChallenge", "mutation($me: ID!) { submitAssurerChallenge(input: {memberId: $me,"
+                    + " attemptId: \"x\", answers: []}) { error { code } } }", LOGGED_IN),
+            new Row("Mutation.requestCertificate", "mutation($me: ID!) { requestCertificate(input: {memberId: $me, kind:"
+                    + " CLIENT, csr: \"garbage\"}) { error { code } } }", LOGGED_IN),
+            new Row("Mutation.requestCertificate (for another member)", "mutation($other: ID!) { requestCertificate(input:"
+                    + " {memberId: $other, kind: CLIENT, csr: \"garbage\"}) { error { code } } }", Set.of()),
+            new Row("Mutation.revokeCertificate", "mutation($me: ID!) { revokeCertificate(serial: \"01\", reason:"
+                    + " KEY_COMPROMISE, requestedBy: $me) { error { code } } }", LOGGED_IN),
+            new Row("Mutation.addDomain", "mutation($me: ID!) { addDomain(memberId: $me, domain: \"bad\", approver:"
+                    + " \"root\") { error { code } } }", LOGGED_IN),
+            new Row("Mutation.signOpenPgpKey", "mutation($me: ID!) { signOpenPgpKey(memberId: $me, publicKey: \"x\") {"
+                    + " error { code } } }", LOGGED_IN),
+            new Row("Mutation.assureOrganisation", "mutation($me: ID!) { assureOrganisation(input: {assurerId: $me, name:"
+                    + " \"\", country: \"XX\", locality: \"\", adminIds: []}) { error { code } } }", Set.of("arbitrator")),
+            new Row("Mutation.changeOrganisationAdmin", "mutation($me: ID!) { changeOrganisationAdmin(organisationId: \"x\","
+                    + " memberId: \"nobody\", admin: true, changedBy: $me) { error { code } } }", Set.of("arbitrator")),
+            new Row("Mutation.addOrganisationDomain", "mutation($me: ID!) { addOrganisationDomain(organisationId: \"x\","
+                    + " domain: \"bad\", approver: \"root\", requestedBy: $me) { error { code } } }", LOGGED_IN),
+            new Row("Mutation.rebuildProjections", "mutation { rebuildProjections { name } }", Set.of("support")));
+
+    static Row ruling(String mutation, String fields) {
+        return new Row("Mutation." + mutation, "mutation($me: ID!) { " + mutation + "(input: {caseId: " + CASE + ","
+                + " arbitratorId: $me, " + fields + "}) { error { code } } }", Set.of("arbitrator"));
+    }
+
+    @Test
+    void every_operation_times_every_role_is_allowed_or_denied_as_the_readme_table_says() {
+        List<String> wrong = new ArrayList<>();
+        for (Row row : ROWS) {
+            for (String role : ALL) {
+                String me = ROLE_ID.get(role);
+                String other = role.equals("support") ? ROLE_ID.get("member") : ROLE_ID.get("support");
+                JsonNode response = post(ROLE_EMAIL.get(role), row.document(), me, other);
+                if (response.toString().contains("GRAPHQL_VALIDATION_FAILED") || response.toString().contains("INTERNAL")) {
+                    wrong.add(row.operation() + " as " + role + ": the document itself is wrong: " + response);
+                }
+                String denial = denial(response);
+                boolean allowed = denial == null;
+                if (allowed != row.allowed().contains(role)) {
+                    wrong.add(row.operation() + " as " + role + ": " + (allowed ? "allowed" : denial) + " " + response);
+                }
+                if (!allowed && role.equals("anonymous") && !row.allowed().isEmpty() && !denial.equals("UNAUTHENTICATED")
+                        && !row.allowed().equals(ALL)) {
+                    wrong.add(row.operation() + " as anonymous: expected UNAUTHENTICATED, got " + denial);
+                }
+            }
+        }
+        assertThat(wrong).as("matrix mismatches").isEmpty();
+    }
+
+    @Test
+    void every_schema_operation_has_a_rule_a_matrix_row_and_a_readme_line() throws Exception {
+        Set<String> schemaOps = new TreeSet<>();
+        try (var files = Files.list(Path.of("../graphql-schema/src/main/resources/graphql"))) {
+            for (Path f : files.toList()) {
+                String s = Files.readString(f).replaceAll("(?s)\"\"\".*?\"\"\"", "").replaceAll("\"[^\"\\n]*\"", "");
+                Matcher type = Pattern.compile("(?s)type\\s+(Query|Mutation)\\s*\\{(.*?)\\n\\}").matcher(s);
+                while (type.find()) {
+                    Matcher field = Pattern.compile("(?m)^\\s*(\\w+)\\s*[(:]").matcher(type.group(2));
+                    while (field.find()) {
+                        schemaOps.add(type.group(1) + "." + field.group(1));
+                    }
+                }
+            }
+        }
+        assertThat(schemaOps).hasSizeGreaterThan(50);
+        Set<String> tested = new TreeSet<>();
+        ROWS.forEach(r -> tested.add(r.operation().split(" ")[0]));
+        assertThat(AccessRules.all().keySet()).as("every operation has a rule").containsAll(schemaOps);
+        assertThat(tested).as("every operation is in the matrix").containsAll(schemaOps);
+        String readme = Files.readString(Path.of("../README.md"));
+        for (String op : schemaOps) {
+            assertThat(readme).as("README authorization table names " + op).contains("`" + op.substring(op.indexOf('.') + 1) + "`");
+        }
+    }
+
+    /** The denial code of a response (FORBIDDEN or UNAUTHENTICATED), or null when the call was let through. */
+    static String denial(JsonNode response) {
+        JsonNode errors = response.get("errors");
+        if (errors == null) {
+            return null;
+        }
+        for (JsonNode e : errors) {
+            String code = e.path("extensions").path("code").asString("");
+            if (code.equals("FORBIDDEN") || code.equals("UNAUTHENTICATED")) {
+                return code;
+            }
+        }
+        return null;
+    }
+
+    JsonNode post(String email, String document, String me, String other) {
+        return post(email, document, me, other, Map.of());
+    }
+
+    JsonNode post(String email, String document, String me, String other, Map<String, Object> extra) {
+        Map<String, Object> vars = new HashMap<>(extra);
+        if (document.contains("$me")) {
+            vars.put("me", me == null ? "anonymous" : me);
+        }
+        if (document.contains("$other")) {
+            vars.put("other", other);
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/graphql"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("query", document, "variables", vars))));
+        if (email != null) {
+            b.header("Authorization", "Bearer " + TOKENS.computeIfAbsent(port + email,
+                    k -> Identities.token(port, email, passphrase(email))));
+        }
+        return JSON.readTree(send(HttpClient.newHttpClient(), b.build()).body());
+    }
+
+    static final Map<String, String> TOKENS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static String passphrase(String email) {
+        return Identities.FOUNDER_PASSPHRASES.getOrDefault(email, Identities.MEMBER_PASSPHRASE);
+    }
+
+    static HttpResponse<String> send(HttpClient client, HttpRequest request) {
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

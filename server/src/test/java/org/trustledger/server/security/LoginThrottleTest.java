@@ -1,0 +1,63 @@
+package org.trustledger.server.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.trustledger.ledger.testing.LedgerHarness.MutableClock;
+import org.trustledger.ledger.testing.TestMongo;
+
+/** Brute-force limits per account and per address, on a real MongoDB wire server and a controlled clock. */
+class LoginThrottleTest {
+
+    TestMongo mongo;
+    MutableClock clock;
+    LoginThrottle throttle;
+
+    @BeforeEach
+    void setUp() {
+        mongo = new TestMongo();
+        clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
+        throttle = new LoginThrottle(mongo.freshDatabase(), clock, 5, 20);
+    }
+
+    @AfterEach
+    void tearDown() {
+        mongo.close();
+    }
+
+    @Test
+    void five_failures_block_the_account_until_the_window_ends() {
+        for (int i = 0; i < 4; i++) {
+            throttle.failed("ada@example.org", "10.0.0." + i);
+        }
+        assertThat(throttle.blockedUntil("ada@example.org", "10.0.1.1")).isEmpty();
+        throttle.failed("Ada@Example.org", "10.0.0.9");
+        assertThat(throttle.blockedUntil("ada@example.org", "10.0.1.1")).contains(Instant.parse("2026-11-23T12:15:00Z"));
+        assertThat(throttle.blockedUntil("grace@example.org", "10.0.1.1")).isEmpty();
+        clock.advance(Duration.ofMinutes(15).plusSeconds(1));
+        assertThat(throttle.blockedUntil("ada@example.org", "10.0.1.1")).isEmpty();
+    }
+
+    @Test
+    void twenty_failures_from_one_address_block_it_for_every_account() {
+        for (int i = 0; i < 20; i++) {
+            throttle.failed("user" + i + "@example.org", "192.0.2.7");
+        }
+        assertThat(throttle.blockedUntil("someone-new@example.org", "192.0.2.7")).isPresent();
+        assertThat(throttle.blockedUntil("someone-new@example.org", "192.0.2.8")).isEmpty();
+    }
+
+    @Test
+    void a_success_clears_the_account_count_but_not_the_address_count() {
+        for (int i = 0; i < 4; i++) {
+            throttle.failed("ada@example.org", "192.0.2.7");
+        }
+        throttle.succeeded("ada@example.org");
+        throttle.failed("ada@example.org", "192.0.2.7");
+        assertThat(throttle.blockedUntil("ada@example.org", "192.0.2.9")).isEmpty();
+    }
+}
