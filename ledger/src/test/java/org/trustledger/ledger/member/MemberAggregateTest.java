@@ -124,6 +124,10 @@ public class MemberAggregateTest {
             "EMAIL_INVALID, Ada, Lovelace, 1990-12-10, ada@, correct horse battery",
             "EMAIL_INVALID, Ada, Lovelace, 1990-12-10, ada example.org, correct horse battery",
             "PASSPHRASE_TOO_SHORT, Ada, Lovelace, 1990-12-10, ada@example.org, 123456789",
+            "PASSPHRASE_TOO_COMMON, Ada, Lovelace, 1990-12-10, ada@example.org, 1234567890",
+            "PASSPHRASE_TOO_COMMON, Ada, Lovelace, 1990-12-10, ada@example.org, Correct Horse Battery Staple",
+            "PASSPHRASE_TOO_COMMON, Ada, Lovelace, 1990-12-10, ada@example.org, sunshine2026",
+            "PASSPHRASE_TOO_COMMON, Ada, Lovelace, 1990-12-10, ada@example.org, abcabcabcabc",
     })
     void registering_refuses_bad_input_and_records_nothing(RefusalCode code, String given, String family,
                                                            LocalDate dob, String email, String passphrase) {
@@ -137,26 +141,26 @@ public class MemberAggregateTest {
     @Test
     void a_passphrase_of_exactly_ten_characters_is_enough() {
         fixture.givenNoPriorActivity()
-                .when(new RegisterMemberCommand(ID, NAME, DOB, "ada@example.org", "1234567890", fiveQuestions()))
+                .when(new RegisterMemberCommand(ID, NAME, DOB, "ada@example.org", "kq7vz4rtxw", fiveQuestions()))
                 .expectSuccessfulHandlerExecution();
     }
 
     @Test
     void registering_needs_exactly_five_distinct_filled_questions() {
         List<SecurityQuestionAnswer> four = fiveQuestions().subList(0, 4);
-        fixture.givenNoPriorActivity().when(new RegisterMemberCommand(ID, NAME, DOB, "a@example.org", "1234567890", four))
+        fixture.givenNoPriorActivity().when(new RegisterMemberCommand(ID, NAME, DOB, "a@example.org", "kq7vz4rtxw", four))
                 .expectException(refusal(RefusalCode.SECURITY_QUESTIONS_NOT_FIVE)).expectNoEvents();
         List<SecurityQuestionAnswer> six = new ArrayList<>(fiveQuestions());
         six.add(new SecurityQuestionAnswer("Six?", "6"));
-        fixture.givenNoPriorActivity().when(new RegisterMemberCommand(ID, NAME, DOB, "a@example.org", "1234567890", six))
+        fixture.givenNoPriorActivity().when(new RegisterMemberCommand(ID, NAME, DOB, "a@example.org", "kq7vz4rtxw", six))
                 .expectException(refusal(RefusalCode.SECURITY_QUESTIONS_NOT_FIVE)).expectNoEvents();
         List<SecurityQuestionAnswer> blank = new ArrayList<>(fiveQuestions());
         blank.set(2, new SecurityQuestionAnswer("Third?", "  "));
-        fixture.givenNoPriorActivity().when(new RegisterMemberCommand(ID, NAME, DOB, "a@example.org", "1234567890", blank))
+        fixture.givenNoPriorActivity().when(new RegisterMemberCommand(ID, NAME, DOB, "a@example.org", "kq7vz4rtxw", blank))
                 .expectException(refusal(RefusalCode.SECURITY_QUESTION_BLANK)).expectNoEvents();
         List<SecurityQuestionAnswer> twice = new ArrayList<>(fiveQuestions());
         twice.set(4, new SecurityQuestionAnswer("question 1?", "again"));
-        fixture.givenNoPriorActivity().when(new RegisterMemberCommand(ID, NAME, DOB, "a@example.org", "1234567890", twice))
+        fixture.givenNoPriorActivity().when(new RegisterMemberCommand(ID, NAME, DOB, "a@example.org", "kq7vz4rtxw", twice))
                 .expectException(refusal(RefusalCode.SECURITY_QUESTIONS_NOT_DISTINCT)).expectNoEvents();
     }
 
@@ -186,7 +190,7 @@ public class MemberAggregateTest {
     @Test
     void a_founding_assurer_is_recorded_verified_with_an_explicit_genesis_event() {
         fixture.givenNoPriorActivity()
-                .when(new RecogniseFoundingAssurerCommand(ID, NAME, DOB, "ada@example.org", "1234567890", "genesis.json", List.of()))
+                .when(new RecogniseFoundingAssurerCommand(ID, NAME, DOB, "ada@example.org", "kq7vz4rtxw", "genesis.json", List.of()))
                 .expectEventsMatching(events(payloads -> {
                     assertThat(payloads).hasSize(3);
                     assertThat(payloads.get(0)).isInstanceOf(MemberRegistered.class);
