@@ -45,6 +45,17 @@ import org.springframework.test.context.DynamicPropertySource;
 class ClientCertificateLoginTest {
 
     static final int MTLS_PORT = IssuanceGraphQlTest.freePort();
+    static final org.trustledger.ledger.testing.LedgerHarness.MutableClock CLOCK =
+            new org.trustledger.ledger.testing.LedgerHarness.MutableClock(java.time.Instant.now());
+
+    @org.springframework.boot.test.context.TestConfiguration
+    static class Clocks {
+        @org.springframework.context.annotation.Bean
+        @org.springframework.context.annotation.Primary
+        org.trustledger.ledger.testing.LedgerHarness.MutableClock testClock() {
+            return CLOCK;
+        }
+    }
 
     @Autowired
     HttpGraphQlTester anonymousGraphQl;
@@ -105,6 +116,18 @@ class ClientCertificateLoginTest {
         HttpResponse<String> refused = meOver(client(pair, new Certificate[] {clientCert, root}, root));
         assertThat(refused.statusCode()).isEqualTo(401);
         assertThat(refused.body()).contains("UNAUTHENTICATED");
+
+        // A certificate past its notAfter (the ledger's clock moved on) no longer logs anyone in.
+        Map<?, ?> shortLived = ids.as(email).document("mutation($m: ID!, $k: String!) { requestCertificate(input: {"
+                        + "memberId: $m, kind: CLIENT, publicKey: $k, validityDays: 1}) { certificate { pem } } }")
+                .variable("m", member).variable("k", publicKey).execute()
+                .path("requestCertificate.certificate").entity(Map.class).get();
+        X509Certificate dayCert = (X509Certificate) x509.generateCertificate(
+                new ByteArrayInputStream(((String) shortLived.get("pem")).getBytes(StandardCharsets.US_ASCII)));
+        assertThat(meOver(client(pair, new Certificate[] {dayCert, root}, root)).statusCode()).isEqualTo(200);
+        CLOCK.advance(java.time.Duration.ofDays(2));
+        HttpResponse<String> expired = meOver(client(pair, new Certificate[] {dayCert, root}, root));
+        assertThat(expired.statusCode()).isEqualTo(401);
     }
 
     HttpResponse<String> meOver(HttpClient client) throws Exception {

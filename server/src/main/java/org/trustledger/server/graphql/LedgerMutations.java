@@ -21,6 +21,7 @@ import org.trustledger.ledger.api.RegisterMemberCommand;
 import org.trustledger.ledger.api.SecurityQuestionAnswer;
 import org.trustledger.ledger.api.VerifyEmailCommand;
 import org.trustledger.query.MemberReadModel;
+import org.trustledger.server.security.LoginThrottle;
 
 /**
  * Mutations: each sends one command; a business refusal comes back as the payload's {@code error},
@@ -30,17 +31,43 @@ import org.trustledger.query.MemberReadModel;
 public class LedgerMutations {
 
     private final CommandGateway commands;
+    private final LoginThrottle throttle;
     private final MemberReadModel readModel;
     private final ReadModelSync sync;
 
-    public LedgerMutations(CommandGateway commands, MemberReadModel readModel, ReadModelSync sync) {
+    public LedgerMutations(CommandGateway commands, MemberReadModel readModel, ReadModelSync sync,
+                           LoginThrottle throttle) {
         this.commands = commands;
+        this.throttle = throttle;
         this.readModel = readModel;
         this.sync = sync;
     }
 
+    /**
+     * "This address is taken" is what a registrant must be told (one account per address), so it is
+     * rate-limited per client address like a failed login: nobody can probe addresses at scale.
+     */
     @MutationMapping
     public Types.MemberPayload registerMember(@Argument Types.RegisterMemberInput input) {
+        String address = clientAddress();
+        if (throttle.blockedUntil(null, address).isPresent()) {
+            return new Types.MemberPayload(null, new Types.Refusal("TOO_MANY_ATTEMPTS",
+                    "Too many attempts from here; try again later."));
+        }
+        Types.MemberPayload payload = register(input);
+        if (payload.error() != null && payload.error().code().equals(RefusalCode.EMAIL_ALREADY_REGISTERED.name())) {
+            throttle.failed(null, address);
+        }
+        return payload;
+    }
+
+    private static String clientAddress() {
+        return org.springframework.web.context.request.RequestContextHolder.getRequestAttributes()
+                instanceof org.springframework.web.context.request.ServletRequestAttributes a
+                ? a.getRequest().getRemoteAddr() : "unknown";
+    }
+
+    private Types.MemberPayload register(Types.RegisterMemberInput input) {
         String memberId = UUID.randomUUID().toString();
         List<SecurityQuestionAnswer> questions = input.securityQuestions() == null ? List.of()
                 : input.securityQuestions().stream().map(q -> new SecurityQuestionAnswer(q.question(), q.answer()))

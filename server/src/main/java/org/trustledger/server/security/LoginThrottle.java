@@ -36,17 +36,19 @@ public class LoginThrottle {
         this.maxPerAddress = maxPerAddress;
     }
 
-    /** When the caller may try again, if they are throttled now. */
+    /** When the caller may try again, if they are throttled now ({@code account} null: the address only). */
     public Optional<Instant> blockedUntil(String account, String address) {
         Instant now = clock.instant();
-        Optional<Instant> a = blocked(key("account", account), maxPerAccount, now);
+        Optional<Instant> a = account == null ? Optional.empty() : blocked(key("account", account), maxPerAccount, now);
         Optional<Instant> b = blocked(key("address", address), maxPerAddress, now);
         return a.isPresent() ? a : b;
     }
 
     public void failed(String account, String address) {
         Instant now = clock.instant();
-        count(key("account", account), now);
+        if (account != null) {
+            count(key("account", account), now);
+        }
         count(key("address", address), now);
     }
 

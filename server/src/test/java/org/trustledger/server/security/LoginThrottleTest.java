@@ -60,4 +60,16 @@ class LoginThrottleTest {
         throttle.failed("ada@example.org", "192.0.2.7");
         assertThat(throttle.blockedUntil("ada@example.org", "192.0.2.9")).isEmpty();
     }
+
+    @Test
+    void checks_without_an_account_count_for_the_address_only() {
+        for (int i = 0; i < 19; i++) {
+            throttle.failed(null, "192.0.2.7");
+        }
+        assertThat(throttle.blockedUntil(null, "192.0.2.7")).isEmpty();
+        assertThat(throttle.blockedUntil(null, "192.0.2.8")).isEmpty();
+        throttle.failed(null, "192.0.2.7");
+        assertThat(throttle.blockedUntil(null, "192.0.2.7")).isPresent();
+        assertThat(throttle.blockedUntil(null, "192.0.2.8")).isEmpty();
+    }
 }
