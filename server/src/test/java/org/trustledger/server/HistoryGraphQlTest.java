@@ -74,6 +74,7 @@ class HistoryGraphQlTest {
         assure(f[0], email);
         String forged = assure(f[1], email);
         assure(f[2], email);
+        awaitHistory(member, 5); // the timeline is its own projection: let it see the three assurances
         Thread.sleep(5);
         Instant beforeRuling = Instant.now();
         Thread.sleep(5);
