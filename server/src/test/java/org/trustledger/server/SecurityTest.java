@@ -356,6 +356,7 @@ class SecurityTest {
             new Row("Query.certificateRequest", "{ certificateRequest(id: \"x\") { outcome } }", LOGGED_IN),
             new Row("Query.organisation", "{ organisation(id: \"x\") { id } }", LOGGED_IN),
             new Row("Query.caCertificates", "{ caCertificates { name } }", ALL),
+            new Row("Query.trustGraph", "{ trustGraph(first: 1) { totalEdges nodes { id } } }", ALL),
             new Row("Query.assurerChallengeResults", "query($me: ID!) { assurerChallengeResults(memberId: $me) { attemptId } }",
                     LOGGED_IN),
             new Row("Query.assurerChallengeResults (another member's)", "query($other: ID!) { assurerChallengeResults("
@@ -487,7 +488,8 @@ class SecurityTest {
                 String s = Files.readString(f).replaceAll("(?s)\"\"\".*?\"\"\"", "").replaceAll("\"[^\"\\n]*\"", "");
                 Matcher type = Pattern.compile("(?s)type\\s+(Query|Mutation)\\s*\\{(.*?)\\n\\}").matcher(s);
                 while (type.find()) {
-                    Matcher field = Pattern.compile("(?m)^\\s*(\\w+)\\s*[(:]").matcher(type.group(2));
+                    String fields = type.group(2).replaceAll("(?s)\\(.*?\\)", "()"); // argument lists span lines
+                    Matcher field = Pattern.compile("(?m)^\\s*(\\w+)\\s*[(:]").matcher(fields);
                     while (field.find()) {
                         schemaOps.add(type.group(1) + "." + field.group(1));
                     }

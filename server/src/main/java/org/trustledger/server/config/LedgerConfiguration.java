@@ -13,6 +13,8 @@ import org.trustledger.ledger.member.DomainRegistry;
 import org.trustledger.ledger.organisation.Organisation;
 import org.trustledger.ledger.organisation.OrganisationHandler;
 import org.trustledger.query.OrganisationProjection;
+import org.trustledger.query.graph.Pseudonyms;
+import org.trustledger.query.graph.TrustGraphReader;
 import org.trustledger.ledger.member.DomainVerificationHandler;
 import org.trustledger.ledger.arbitration.ArbitrationCase;
 import org.trustledger.ledger.arbitration.ArbitrationHandler;
@@ -159,6 +161,16 @@ public class LedgerConfiguration {
     @Bean
     MemberHistory memberHistory(TimelineProjection timelines, MemberReadModel members, Clock clock) {
         return new MemberHistory(timelines, members, clock);
+    }
+
+    @Bean
+    Pseudonyms pseudonyms(MongoDatabase db, SecureRandom random) {
+        return new Pseudonyms(db, random);
+    }
+
+    @Bean
+    TrustGraphReader trustGraphReader(MongoDatabase db, MemberReadModel members, MemberHistory history) {
+        return new TrustGraphReader(db, members, history);
     }
 
     @Bean

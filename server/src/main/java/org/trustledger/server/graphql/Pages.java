@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /** Relay cursor pagination over an ordered list of ids; cursors are opaque positions. */
-final class Pages {
+public final class Pages {
 
     static final int DEFAULT_PAGE = 20;
     static final int MAX_PAGE = 100;
@@ -14,13 +14,13 @@ final class Pages {
     }
 
     /** The positions [{@code from}, {@code to}) of a list of {@code total} the arguments ask for. */
-    record Window(int from, int to, int total) {
-        boolean hasNext() {
+    public record Window(int from, int to, int total) {
+        public boolean hasNext() {
             return to < total;
         }
     }
 
-    static Window window(int total, Integer first, String after) {
+    public static Window window(int total, Integer first, String after) {
         int size = first == null ? DEFAULT_PAGE : first;
         if (size < 0 || size > MAX_PAGE) {
             throw new ApiException(ErrorCode.BAD_USER_INPUT, "'first' must be between 0 and " + MAX_PAGE + ".");
@@ -30,7 +30,7 @@ final class Pages {
         return new Window(from, Math.min(total, from + size), total);
     }
 
-    static String cursor(int position) {
+    public static String cursor(int position) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString((PREFIX + position).getBytes(StandardCharsets.UTF_8));
     }
 

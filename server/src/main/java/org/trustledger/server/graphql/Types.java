@@ -8,7 +8,7 @@ import org.trustledger.query.CaseView;
 import org.trustledger.query.MemberView;
 
 /** Input and output shapes of the GraphQL contract that are not domain records. */
-final class Types {
+public final class Types {
 
     private Types() {
     }
@@ -103,7 +103,7 @@ final class Types {
     record AssuranceEdge(String cursor, AssuranceView node) {
     }
 
-    record PageInfo(boolean hasNextPage, boolean hasPreviousPage, String startCursor, String endCursor) {
+    public record PageInfo(boolean hasNextPage, boolean hasPreviousPage, String startCursor, String endCursor) {
     }
 
     record AssuranceConnection(List<AssuranceEdge> edges, PageInfo pageInfo, int totalCount) {

@@ -55,7 +55,7 @@ public class SecurityConfiguration {
                         AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/graphql", "/graphiql", "/graphiql/**", "/webjars/**", "/auth/**", "/ca/**",
-                                "/crl/**", "/ocsp/**", "/error", "/", "/favicon.ico").permitAll()
+                                "/crl/**", "/ocsp/**", "/graph/**", "/error", "/", "/favicon.ico").permitAll()
                         .anyRequest().denyAll());
         return http.build();
     }
