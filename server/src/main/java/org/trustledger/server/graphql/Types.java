@@ -97,7 +97,7 @@ public final class Types {
     record CasePayload(CaseView caseView, Refusal error) {
     }
 
-    record Points(int assurance, int experience, int total, int maxAssurancePoints) {
+    public record Points(int assurance, int experience, int total, int maxAssurancePoints) {
     }
 
     record AssuranceEdge(String cursor, AssuranceView node) {

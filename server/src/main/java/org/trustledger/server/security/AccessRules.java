@@ -30,7 +30,7 @@ public final class AccessRules {
         // Any member; what they see of others is limited by Privacy and by each read.
         for (String op : new String[] {"Query.member", "Query.memberByEmail", "Query.assurance", "Query.arbitrationCase",
                 "Query.certificate", "Query.certificateRequest", "Query.organisation",
-                "Query.me"}) {
+                "Query.me", "Subscription.ledgerEvents", "Subscription.pointsChanged"}) {
             RULES.put(op, new Rule("any member (reads filtered by privacy)", true, (c, a) -> true));
         }
         self("Mutation.addEmail", "input.memberId");

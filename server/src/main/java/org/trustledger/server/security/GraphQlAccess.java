@@ -12,6 +12,7 @@ import java.util.Set;
 import org.springframework.graphql.server.WebGraphQlInterceptor;
 import org.springframework.graphql.server.WebGraphQlRequest;
 import org.springframework.graphql.server.WebGraphQlResponse;
+import org.springframework.graphql.server.WebSocketGraphQlRequest;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
@@ -41,10 +42,23 @@ public class GraphQlAccess extends SimplePerformantInstrumentation implements We
 
     @Override
     public Mono<WebGraphQlResponse> intercept(WebGraphQlRequest request, Chain chain) {
-        Caller caller = caller(SecurityContextHolder.getContext().getAuthentication());
+        if (request instanceof WebSocketGraphQlRequest ws) {
+            // Over WebSocket the member is the one authenticated at the handshake (bearer or session).
+            return ws.getSessionInfo().getPrincipal()
+                    .map(p -> p instanceof Authentication a ? caller(a) : Caller.ANONYMOUS)
+                    .defaultIfEmpty(Caller.ANONYMOUS)
+                    .flatMap(caller -> {
+                        withCaller(request, caller);
+                        return chain.next(request);
+                    });
+        }
+        withCaller(request, caller(SecurityContextHolder.getContext().getAuthentication()));
+        return chain.next(request);
+    }
+
+    private static void withCaller(WebGraphQlRequest request, Caller caller) {
         request.configureExecutionInput((input, builder) -> builder.graphQLContext(
                 Map.of(Caller.CONTEXT_KEY, caller)).build());
-        return chain.next(request);
     }
 
     Caller caller(Authentication authentication) {
@@ -64,7 +78,8 @@ public class GraphQlAccess extends SimplePerformantInstrumentation implements We
     public DataFetcher<?> instrumentDataFetcher(DataFetcher<?> fetcher, InstrumentationFieldFetchParameters parameters,
                                                 InstrumentationState state) {
         if (!(parameters.getEnvironment().getParentType() instanceof GraphQLObjectType parent)
-                || !(parent.getName().equals("Query") || parent.getName().equals("Mutation"))) {
+                || !(parent.getName().equals("Query") || parent.getName().equals("Mutation")
+                || parent.getName().equals("Subscription"))) {
             return fetcher;
         }
         String operation = parent.getName() + "." + parameters.getEnvironment().getField().getName();

@@ -54,7 +54,7 @@ public class SecurityConfiguration {
                 .addFilterBefore(new ClientCertificateLogin(register, clock, clientCertPort),
                         AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a
-                        .requestMatchers("/graphql", "/graphiql", "/graphiql/**", "/webjars/**", "/auth/**", "/ca/**",
+                        .requestMatchers("/graphql", "/graphql-ws", "/graphiql", "/graphiql/**", "/webjars/**", "/auth/**", "/ca/**",
                                 "/crl/**", "/ocsp/**", "/graph/**", "/error", "/", "/favicon.ico").permitAll()
                         .anyRequest().denyAll());
         return http.build();
