@@ -357,6 +357,7 @@ class SecurityTest {
             new Row("Query.organisation", "{ organisation(id: \"x\") { id } }", LOGGED_IN),
             new Row("Query.caCertificates", "{ caCertificates { name } }", ALL),
             new Row("Query.trustGraph", "{ trustGraph(first: 1) { totalEdges nodes { id } } }", ALL),
+            new Row("Query.ledgerStats", "{ ledgerStats { members events } }", ALL),
             new Row("Query.assurerChallengeResults", "query($me: ID!) { assurerChallengeResults(memberId: $me) { attemptId } }",
                     LOGGED_IN),
             new Row("Query.assurerChallengeResults (another member's)", "query($other: ID!) { assurerChallengeResults("

@@ -24,7 +24,7 @@ public final class AccessRules {
         // Anyone, logged in or not.
         for (String op : new String[] {"Mutation.registerMember", "Mutation.verifyEmail", "Mutation.verifyDomain",
                 "Mutation.verifyOrganisationDomain", "Mutation.startPassphraseRecovery",
-                "Mutation.completePassphraseRecovery", "Query.caCertificates", "Query.trustGraph"}) {
+                "Mutation.completePassphraseRecovery", "Query.caCertificates", "Query.trustGraph", "Query.ledgerStats"}) {
             RULES.put(op, new Rule("anyone", false, (c, a) -> true));
         }
         // Any member; what they see of others is limited by Privacy and by each read.

@@ -55,7 +55,8 @@ public class SecurityConfiguration {
                         AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/graphql", "/graphql-ws", "/graphiql", "/graphiql/**", "/webjars/**", "/auth/**", "/ca/**",
-                                "/crl/**", "/ocsp/**", "/graph/**", "/error", "/", "/favicon.ico").permitAll()
+                                "/crl/**", "/ocsp/**", "/graph/**", "/actuator/health", "/actuator/health/**",
+                                "/actuator/prometheus", "/error", "/", "/favicon.ico").permitAll()
                         .anyRequest().denyAll());
         return http.build();
     }

@@ -1,0 +1,43 @@
+package org.trustledger.server.ops;
+
+import com.mongodb.client.MongoDatabase;
+import java.util.List;
+import org.springframework.graphql.data.method.annotation.QueryMapping;
+import org.springframework.stereotype.Controller;
+import org.trustledger.ledger.eventstore.MongoEventStorageEngine;
+import org.trustledger.server.rebuild.ProjectionRebuild;
+
+/** {@code ledgerStats}: counts for dashboards (no personal data), and how far each processor lags. */
+@Controller
+public class LedgerStatsController {
+
+    private final MongoDatabase db;
+    private final MongoEventStorageEngine store;
+    private final ProjectionRebuild processors;
+
+    public LedgerStatsController(MongoDatabase db, MongoEventStorageEngine store, ProjectionRebuild processors) {
+        this.db = db;
+        this.store = store;
+        this.processors = processors;
+    }
+
+    public record ProcessorLag(String name, boolean running, long lag) {
+    }
+
+    public record LedgerStats(long members, long assurances, long voidedAssurances, long certificates,
+                              long revokedCertificates, long organisations, long events, List<ProcessorLag> processors) {
+    }
+
+    @QueryMapping
+    public LedgerStats ledgerStats() {
+        long revoked = db.getCollection("revocations_class1").countDocuments()
+                + db.getCollection("revocations_class3").countDocuments();
+        return new LedgerStats(db.getCollection("member_view").countDocuments(),
+                db.getCollection("assurance_view").countDocuments(),
+                db.getCollection("assurance_view").countDocuments(new org.bson.Document("voided", true)),
+                db.getCollection("certificates").countDocuments(new org.bson.Document("pem", new org.bson.Document("$ne", null))),
+                revoked, db.getCollection("organisations").countDocuments(), store.headIndex(),
+                processors.status().stream().map(s -> new ProcessorLag(s.name(), s.running(),
+                        Math.max(0, s.head() - (s.position() == null ? 0 : s.position())))).toList());
+    }
+}
