@@ -29,7 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "trustledger.embedded.storage=memory", "trustledger.dev-mode=true", "trustledger.passphrase-hash-cost=4",
-        "trustledger.genesis.file=src/test/resources/genesis-test.json"})
+        "trustledger.genesis.file=src/test/resources/genesis-test.json",
+        // A ledger of its own: the neighbourhoods and counts below must not see other tests' assurances.
+        "trustledger.mail.from=trust-graph-test@localhost"})
 @AutoConfigureHttpGraphQlTester
 class TrustGraphTest {
 
