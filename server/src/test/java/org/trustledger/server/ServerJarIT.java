@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * End to end against the packaged jar on the embedded default: the newcomer's walk from registration
@@ -20,6 +21,7 @@ import tools.jackson.databind.JsonNode;
  */
 class ServerJarIT {
 
+    static final JsonMapper JSON = JsonMapper.builder().build();
     static final String[] FOUNDERS = {"alice@founders.example", "bob@founders.example", "carol@founders.example"};
 
     @TempDir
@@ -129,65 +131,37 @@ class ServerJarIT {
     }
 
     @Test
-    void the_web_of_trust_page_draws_the_graph_and_follows_the_ledger_live() throws Exception {
+    void playwright_drives_graphiql_and_the_web_of_trust_page_which_follows_the_ledger_live() throws Exception {
         Path chromium = Path.of("/usr/bin/chromium");
         if (!Files.isExecutable(chromium)) {
             Assumptions.assumeFalse(System.getenv("CI") != null, "CI must have chromium (.ci/run installs it)");
             Assumptions.abort("chromium is not installed here (apt-get install chromium)");
         }
-        try (ServerProcess server = ServerProcess.start(dataDir, "graph-page", Map.of())) {
+        Path playwright = Path.of("src/main/web/node_modules/playwright-core/index.mjs").toAbsolutePath();
+        assertThat(playwright).as("installed by the build (npm ci)").exists();
+        try (ServerProcess server = ServerProcess.start(dataDir, "pages", Map.of())) {
             GraphQlHttp api = server.graphQl();
             String email = "graph-page@example.org";
             api.registerAndVerify(email, "1992-02-02");
             api.as(FOUNDERS[0]).data(GraphQlHttp.ASSURE, Map.of("input",
                     GraphQlHttp.assurance(api.memberId(FOUNDERS[0]), email, "1992-02-02", 35)));
-            Path out = Path.of("target", "screenshots");
+            Path out = Path.of("target", "screenshots").toAbsolutePath();
             Files.createDirectories(out);
-            try (HeadlessChromium browser = new HeadlessChromium()) {
-                browser.open(server.url("/graph"));
-                String login = browser.evaluate("""
-                        (async () => {
-                          const sleep = ms => new Promise(r => setTimeout(r, ms));
-                          for (let i = 0; i < 100 && !document.getElementById('graph'); i++) await sleep(100);
-                          const r = await fetch('/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
-                            body: JSON.stringify({ email: 'alice@founders.example', passphrase: 'alice founding passphrase' }) });
-                          return String(r.status);
-                        })()""");
-                assertThat(login).isEqualTo("200");
-                browser.open(server.url("/graph/index.html")); // again, now with the session: live updates on
-                String first = browser.evaluate("""
-                        (async () => {
-                          const sleep = ms => new Promise(r => setTimeout(r, ms));
-                          for (let i = 0; i < 150 && !(window.graphState && document.getElementById('live').textContent); i++) await sleep(100);
-                          await sleep(1500); // the subscription is acknowledged
-                          return JSON.stringify(window.graphState || {});
-                        })()""");
-                assertThat(first).contains("\"edges\":1").contains("\"renders\":1");
-                String bytes = browser.call("Page.captureScreenshot", Map.of("format", "png")).get("data").asString();
-                Path screenshot = out.resolve("trust-graph.png");
-                Files.write(screenshot, java.util.Base64.getDecoder().decode(bytes));
-                assertThat(Files.size(screenshot)).isGreaterThan(10_000);
-
-                // A new assurance reaches the page through the subscription and it draws it.
-                api.as(FOUNDERS[1]).data(GraphQlHttp.ASSURE, Map.of("input",
-                        GraphQlHttp.assurance(api.memberId(FOUNDERS[1]), email, "1992-02-02", 35)));
-                String after = browser.evaluate("""
-                        (async () => {
-                          const sleep = ms => new Promise(r => setTimeout(r, ms));
-                          for (let i = 0; i < 150 && !(window.graphState && window.graphState.edges >= 2); i++) await sleep(100);
-                          return JSON.stringify(window.graphState);
-                        })()""");
-                assertThat(after).contains("\"edges\":2");
-                String search = browser.evaluate("""
-                        (async () => {
-                          const input = document.getElementById('search');
-                          input.value = 'p-';
-                          input.dispatchEvent(new Event('input'));
-                          return String(document.querySelectorAll('canvas').length > 0);
-                        })()""");
-                assertThat(search).isEqualTo("true");
-                Files.write(out.resolve("trust-graph-live.png"), java.util.Base64.getDecoder().decode(
-                        browser.call("Page.captureScreenshot", Map.of("format", "png")).get("data").asString()));
+            String bob = api.memberId(FOUNDERS[1]);
+            String bobToken = Identities.token(server.port(), FOUNDERS[1], "bob founding passphrase");
+            String args = JSON.writeValueAsString(Map.of("base", server.url(""), "out", out.toString(),
+                    "playwright", playwright.toString(), "assure", Map.of("token", bobToken,
+                            "input", GraphQlHttp.assurance(bob, email, "1992-02-02", 35))));
+            Tools.Result r = Tools.run(Path.of("src/test/browser").toAbsolutePath(), "node", "pages.mjs", args);
+            assertThat(r.ok()).as(r.output()).isTrue();
+            JsonNode results = JSON.readTree(Files.readString(out.resolve("browser-results.json")));
+            assertThat(results.path("graphiql").asString()).contains("SENIOR_ASSURER").contains("150");
+            assertThat(results.path("before").path("edges").asInt()).isEqualTo(1);
+            assertThat(results.path("assured").toString()).contains("\"error\":null");
+            assertThat(results.path("after").path("edges").asInt()).as("redrawn live").isEqualTo(2);
+            assertThat(results.path("canvas").asInt()).isPositive();
+            for (String png : List.of("graphiql.png", "trust-graph.png", "trust-graph-live.png")) {
+                assertThat(Files.size(out.resolve(png))).as(png).isGreaterThan(10_000);
             }
         }
     }

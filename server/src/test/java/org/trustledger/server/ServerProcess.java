@@ -75,6 +75,10 @@ final class ServerProcess implements AutoCloseable {
         throw new IllegalStateException("The server did not come up within 90 s; see " + log);
     }
 
+    int port() {
+        return port;
+    }
+
     String url(String path) {
         return "http://127.0.0.1:" + port + path;
     }
