@@ -32,14 +32,9 @@ public class DomainVerificationHandler {
     @CommandHandler
     public String handle(VerifyDomainCommand cmd) {
         LedgerRefusal invalid = new LedgerRefusal(RefusalCode.TOKEN_INVALID, "This domain token is not valid.");
-        String nonce = tokens.nonceOf(cmd.token()).orElseThrow(() -> invalid);
-        String[] owner = nonces.nonceOwner(nonce).orElseThrow(() -> invalid);
-        if (!owner[1].startsWith(NONCE_SUBJECT) || !tokens.matches(cmd.token(), owner[0], owner[1], nonce)) {
-            throw invalid;
-        }
-        String domain = owner[1].substring(NONCE_SUBJECT.length());
-        Aggregate<Member> member = Members.load(members, owner[0], () -> invalid);
-        member.execute(m -> m.verifyDomain(domain, nonce, domains, clock.instant()));
-        return owner[0];
+        EmailTokens.Issued issued = tokens.resolve(cmd.token(), nonces, NONCE_SUBJECT).orElseThrow(() -> invalid);
+        Aggregate<Member> member = Members.load(members, issued.ownerId(), () -> invalid);
+        member.execute(m -> m.verifyDomain(issued.subject(), issued.nonce(), domains, clock.instant()));
+        return issued.ownerId();
     }
 }

@@ -66,6 +66,20 @@ public class EmailTokens {
         return dot <= 0 ? Optional.empty() : Optional.of(token.substring(0, dot));
     }
 
+    /** Who a token was issued to, once its MAC is checked: the owner id, what it is for, and its nonce. */
+    public record Issued(String ownerId, String subject, String nonce) {
+    }
+
+    /**
+     * The owner and subject of a well-formed token whose subject starts with {@code subjectPrefix}
+     * (the prefix removed), or empty when the token is unknown, forged or for something else.
+     */
+    public Optional<Issued> resolve(String token, EmailRegistry nonces, String subjectPrefix) {
+        return nonceOf(token).flatMap(nonce -> nonces.nonceOwner(nonce)
+                .filter(owner -> owner[1].startsWith(subjectPrefix) && matches(token, owner[0], owner[1], nonce))
+                .map(owner -> new Issued(owner[0], owner[1].substring(subjectPrefix.length()), nonce)));
+    }
+
     public boolean matches(String token, String memberId, String email, String nonce) {
         byte[] expected = token(memberId, email, nonce).getBytes(StandardCharsets.US_ASCII);
         return MessageDigest.isEqual(expected, token.getBytes(StandardCharsets.US_ASCII));

@@ -114,14 +114,10 @@ public class OrganisationHandler {
     @CommandHandler
     public String handle(VerifyOrganisationDomainCommand cmd) {
         LedgerRefusal invalid = new LedgerRefusal(RefusalCode.TOKEN_INVALID, "This domain token is not valid.");
-        String nonce = tokens.nonceOf(cmd.token()).orElseThrow(() -> invalid);
-        String[] owner = nonces.nonceOwner(nonce).orElseThrow(() -> invalid);
-        if (!owner[1].startsWith(NONCE_SUBJECT) || !tokens.matches(cmd.token(), owner[0], owner[1], nonce)) {
-            throw invalid;
-        }
-        String domain = owner[1].substring(NONCE_SUBJECT.length());
-        organisation(owner[0]).execute(o -> o.verifyDomain(domain, nonce, domains, clock.instant()));
-        return owner[0];
+        EmailTokens.Issued issued = tokens.resolve(cmd.token(), nonces, NONCE_SUBJECT).orElseThrow(() -> invalid);
+        organisation(issued.ownerId()).execute(o -> o.verifyDomain(issued.subject(), issued.nonce(), domains,
+                clock.instant()));
+        return issued.ownerId();
     }
 
     private Aggregate<Organisation> organisation(String id) {
