@@ -105,12 +105,21 @@ class IssuanceGraphQlTest {
         SMTP.stop();
     }
 
+    /**
+     * A free port below Linux's ephemeral range (32768 and up): ports chosen here must stay free until
+     * a server binds them later, and a port-0 bind elsewhere in the suite never lands below that range.
+     */
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        java.util.Random random = new java.util.Random();
+        for (int i = 0; i < 200; i++) {
+            int port = 20_000 + random.nextInt(12_000);
+            try (ServerSocket s = new ServerSocket(port)) {
+                return s.getLocalPort();
+            } catch (IOException e) {
+                // taken: try another
+            }
         }
+        throw new IllegalStateException("No free port between 20000 and 32000");
     }
 
     LedgerGraphQlTest helper() {
