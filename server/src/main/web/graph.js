@@ -76,13 +76,18 @@ document.getElementById('search').addEventListener('input', event => {
 let pending = null;
 function live() {
   const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/graphql-ws';
-  const client = createClient({ url, retryAttempts: 3 });
+  // Once the server has acknowledged the connection, redraw: anything recorded while connecting is
+  // then on the page too, and every later event arrives through the subscription.
+  const client = createClient({ url, retryAttempts: 3, on: { connected: () => {
+    window.liveConnected = true;
+    document.getElementById('live').textContent = 'live updates on';
+    render();
+  } } });
   client.subscribe({ query: 'subscription { ledgerEvents(types: ["AssuranceRecorded", "TtpAssuranceRecorded", "AssuranceVoided"]) { type } }' }, {
     next: () => { clearTimeout(pending); pending = setTimeout(render, 300); window.liveEvents = (window.liveEvents || 0) + 1; },
-    error: e => { document.getElementById('live').textContent = 'live updates: log in to follow the ledger'; },
+    error: e => { window.liveConnected = false; document.getElementById('live').textContent = 'live updates: log in to follow the ledger'; },
     complete: () => {},
   });
-  document.getElementById('live').textContent = 'live updates on';
 }
 
 render().then(live).catch(e => { status.textContent = 'Could not load the graph: ' + e.message; });

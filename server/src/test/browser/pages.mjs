@@ -36,9 +36,8 @@ try {
   await page.screenshot({ path: args.out + '/graphiql.png' });
 
   await page.goto(args.base + '/graph');
-  await page.waitForFunction(() => window.graphState && document.getElementById('live').textContent === 'live updates on',
-    null, { timeout: 30000 });
-  await page.waitForTimeout(1500); // the subscription is acknowledged
+  await page.waitForFunction(() => window.graphState && window.liveConnected === true, null, { timeout: 30000 });
+  await page.waitForTimeout(2000); // the subscribe message follows the connection's acknowledgement
   results.before = await page.evaluate(() => window.graphState);
   await page.screenshot({ path: args.out + '/trust-graph.png' });
 
@@ -48,7 +47,7 @@ try {
     body: JSON.stringify({ query: 'mutation($i: RecordAssuranceInput!) { recordAssurance(input: $i) { error { code } } }',
       variables: { i: a.input } }) });
   results.assured = await response.json();
-  await page.waitForFunction(n => window.graphState.edges > n, results.before.edges, { timeout: 30000 });
+  await page.waitForFunction(n => window.graphState.edges > n, results.before.edges, { timeout: 60000 });
   results.after = await page.evaluate(() => window.graphState);
   await page.fill('#search', 'p-');
   results.canvas = await page.locator('canvas').count();
