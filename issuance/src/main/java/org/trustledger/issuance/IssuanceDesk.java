@@ -350,18 +350,35 @@ public class IssuanceDesk {
                     + " Assured Members (50 points or more) only.");
         }
         used.add("nameInCertificate");
-        PersonName n = member.name();
-        String name = switch (variant) {
-            case GIVEN_FAMILY -> join(n.givenNames(), n.familyName());
-            case GIVEN_MIDDLE_FAMILY -> join(n.givenNames(), required(n.middleName(), "middle name"), n.familyName());
-            case GIVEN_FAMILY_SUFFIX -> join(n.givenNames(), n.familyName(), required(n.suffix(), "suffix"));
-            case FULL -> join(n.givenNames(), n.middleName(), n.familyName(), n.suffix());
-        };
+        String name = variant(member.name(), variant);
         if (name.length() > 64) {
             throw refuse(IssuanceRefusalCode.NAME_IN_CERTIFICATE_NOT_PERMITTED, "This name variant has more than 64"
                     + " characters, the most a CN holds; choose a shorter variant.");
         }
         return name;
+    }
+
+    /** One form of a verified name (DOMAIN.md section 7), or a refusal when the name lacks the part it needs. */
+    static String variant(PersonName n, NameVariant variant) {
+        return switch (variant) {
+            case GIVEN_FAMILY -> join(n.givenNames(), n.familyName());
+            case GIVEN_MIDDLE_FAMILY -> join(n.givenNames(), required(n.middleName(), "middle name"), n.familyName());
+            case GIVEN_FAMILY_SUFFIX -> join(n.givenNames(), n.familyName(), required(n.suffix(), "suffix"));
+            case FULL -> join(n.givenNames(), n.middleName(), n.familyName(), n.suffix());
+        };
+    }
+
+    /** Every form of the name the member may use: given+family, with middle, with suffix, all. */
+    public static Set<String> nameVariants(PersonName n) {
+        Set<String> variants = new LinkedHashSet<>();
+        for (NameVariant v : NameVariant.values()) {
+            try {
+                variants.add(variant(n, v));
+            } catch (IssuanceRefusal noSuchPart) {
+                // the name has no middle name or suffix for this form
+            }
+        }
+        return variants;
     }
 
     private static String required(String part, String what) {

@@ -152,7 +152,8 @@ public class TrustGraphController {
         return result;
     }
 
+    /** Computed, never stored: a query only reads (a centre named later is found by {@link Pseudonyms#memberOf}). */
     private String display(String memberId, Caller caller) {
-        return privacy.maySeePrivate(caller, memberId) ? memberId : pseudonyms.remember(memberId);
+        return privacy.maySeePrivate(caller, memberId) ? memberId : pseudonyms.of(memberId);
     }
 }

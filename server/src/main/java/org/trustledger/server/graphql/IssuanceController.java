@@ -5,7 +5,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -20,6 +19,7 @@ import org.trustledger.server.security.Privacy;
 import org.springframework.stereotype.Controller;
 import org.trustledger.issuance.CertificateRegister;
 import org.trustledger.issuance.CertificateView;
+import org.trustledger.issuance.IssuanceDesk;
 import org.trustledger.issuance.IssuanceService;
 import org.trustledger.issuance.Serials;
 import org.trustledger.issuance.api.CaId;
@@ -33,7 +33,6 @@ import org.trustledger.issuance.ca.CaSettings;
 import org.trustledger.issuance.openpgp.OpenPgpCa;
 import org.trustledger.issuance.x509.Pem;
 import org.trustledger.ledger.api.AddDomainCommand;
-import org.trustledger.ledger.api.PersonName;
 import org.trustledger.ledger.api.VerifyDomainCommand;
 import org.trustledger.query.MemberReadModel;
 import org.trustledger.query.MemberView;
@@ -149,27 +148,11 @@ public class IssuanceController {
                     "OpenPGP key signing is for Assured Members (50 points or more) with a usable account."));
         }
         try {
-            return new SignOpenPgpKeyPayload(openPgp.sign(publicKey, nameVariants(member.name()),
+            return new SignOpenPgpKeyPayload(openPgp.sign(publicKey, IssuanceDesk.nameVariants(member.name()),
                     Set.copyOf(member.verifiedEmails())), null);
         } catch (IllegalArgumentException e) {
             return new SignOpenPgpKeyPayload(null, new Types.Refusal("OPENPGP_KEY_INVALID", e.getMessage()));
         }
-    }
-
-    /** The forms of a verified name DOMAIN.md section 7 allows: given+family, with middle, with suffix, all. */
-    static Set<String> nameVariants(PersonName n) {
-        Set<String> variants = new LinkedHashSet<>();
-        variants.add(n.givenNames() + " " + n.familyName());
-        if (n.middleName() != null) {
-            variants.add(n.givenNames() + " " + n.middleName() + " " + n.familyName());
-        }
-        if (n.suffix() != null) {
-            variants.add(n.givenNames() + " " + n.familyName() + " " + n.suffix());
-        }
-        if (n.middleName() != null && n.suffix() != null) {
-            variants.add(n.givenNames() + " " + n.middleName() + " " + n.familyName() + " " + n.suffix());
-        }
-        return variants;
     }
 
     /** Seen by its owner and by whoever may see the owner's private data (support, their arbitrator). */

@@ -49,7 +49,7 @@ public class LedgerMutations {
      */
     @MutationMapping
     public Types.MemberPayload registerMember(@Argument Types.RegisterMemberInput input) {
-        String address = clientAddress();
+        String address = LoginThrottle.clientAddress();
         if (throttle.blockedUntil(null, address).isPresent()) {
             return new Types.MemberPayload(null, new Types.Refusal("TOO_MANY_ATTEMPTS",
                     "Too many attempts from here; try again later."));
@@ -59,12 +59,6 @@ public class LedgerMutations {
             throttle.failed(null, address);
         }
         return payload;
-    }
-
-    private static String clientAddress() {
-        return org.springframework.web.context.request.RequestContextHolder.getRequestAttributes()
-                instanceof org.springframework.web.context.request.ServletRequestAttributes a
-                ? a.getRequest().getRemoteAddr() : "unknown";
     }
 
     private Types.MemberPayload register(Types.RegisterMemberInput input) {

@@ -13,7 +13,7 @@ public final class Types {
     private Types() {
     }
 
-    record Refusal(String code, String message) {
+    public record Refusal(String code, String message) {
     }
 
     record SecurityQuestionInput(String question, String answer) {

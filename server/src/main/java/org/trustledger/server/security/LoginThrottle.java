@@ -75,6 +75,13 @@ public class LoginThrottle {
                 new ReplaceOptions().upsert(true));
     }
 
+    /** The client address of the current HTTP request (GraphQL over HTTP), for the per-address count. */
+    public static String clientAddress() {
+        return org.springframework.web.context.request.RequestContextHolder.getRequestAttributes()
+                instanceof org.springframework.web.context.request.ServletRequestAttributes a
+                ? a.getRequest().getRemoteAddr() : "unknown";
+    }
+
     private static String key(String kind, String value) {
         return kind + ":" + (value == null ? "" : value.strip().toLowerCase(Locale.ROOT));
     }

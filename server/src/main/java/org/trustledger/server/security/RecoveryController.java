@@ -1,6 +1,5 @@
 package org.trustledger.server.security;
 
-import jakarta.servlet.http.HttpServletRequest;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
@@ -8,12 +7,11 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.graphql.data.method.annotation.Argument;
 import org.springframework.graphql.data.method.annotation.MutationMapping;
 import org.springframework.stereotype.Controller;
-import org.springframework.web.context.request.RequestContextHolder;
-import org.springframework.web.context.request.ServletRequestAttributes;
 import org.trustledger.ledger.api.CompleteRecoveryCommand;
 import org.trustledger.ledger.api.LedgerRefusal;
 import org.trustledger.ledger.api.RecoveryOutcome;
 import org.trustledger.ledger.api.StartRecoveryCommand;
+import org.trustledger.server.graphql.Types;
 
 /**
  * Passphrase recovery over GraphQL (DOMAIN.md section 1), throttled like every credential check:
@@ -30,18 +28,15 @@ public class RecoveryController {
         this.throttle = throttle;
     }
 
-    record Refusal(String code, String message) {
+    record StartRecoveryPayload(String recoveryId, List<String> questions, Types.Refusal error) {
     }
 
-    record StartRecoveryPayload(String recoveryId, List<String> questions, Refusal error) {
-    }
-
-    record CompleteRecoveryPayload(boolean reset, Refusal error) {
+    record CompleteRecoveryPayload(boolean reset, Types.Refusal error) {
     }
 
     @MutationMapping
     public StartRecoveryPayload startPassphraseRecovery(@Argument String email, @Argument LocalDate dateOfBirth) {
-        String address = address();
+        String address = LoginThrottle.clientAddress();
         if (throttle.blockedUntil(email, address).isPresent()) {
             return new StartRecoveryPayload(null, null, tooMany());
         }
@@ -49,7 +44,8 @@ public class RecoveryController {
         RecoveryOutcome outcome = commands.sendAndWait(new StartRecoveryCommand(id, email, dateOfBirth));
         if (!outcome.ok()) {
             throttle.failed(email, address);
-            return new StartRecoveryPayload(null, null, new Refusal(outcome.refusalCode().name(), outcome.message()));
+            return new StartRecoveryPayload(null, null,
+                    new Types.Refusal(outcome.refusalCode().name(), outcome.message()));
         }
         return new StartRecoveryPayload(id, outcome.questions(), null);
     }
@@ -57,7 +53,7 @@ public class RecoveryController {
     @MutationMapping
     public CompleteRecoveryPayload completePassphraseRecovery(@Argument String recoveryId, @Argument List<String> answers,
                                                               @Argument String newPassphrase) {
-        String address = address();
+        String address = LoginThrottle.clientAddress();
         if (throttle.blockedUntil("recovery:" + recoveryId, address).isPresent()) {
             return new CompleteRecoveryPayload(false, tooMany());
         }
@@ -65,24 +61,18 @@ public class RecoveryController {
         try {
             outcome = commands.sendAndWait(new CompleteRecoveryCommand(recoveryId, answers, newPassphrase));
         } catch (LedgerRefusal r) {
-            return new CompleteRecoveryPayload(false, new Refusal(r.code().name(), r.getMessage()));
+            return new CompleteRecoveryPayload(false, new Types.Refusal(r.code().name(), r.getMessage()));
         }
         if (!outcome.ok()) {
             throttle.failed("recovery:" + recoveryId, address);
-            return new CompleteRecoveryPayload(false, new Refusal(outcome.refusalCode().name(), outcome.message()));
+            return new CompleteRecoveryPayload(false,
+                    new Types.Refusal(outcome.refusalCode().name(), outcome.message()));
         }
         return new CompleteRecoveryPayload(true, null);
     }
 
-    private static Refusal tooMany() {
-        return new Refusal("TOO_MANY_ATTEMPTS", "Too many failed attempts from here or for this account; try again later.");
+    private static Types.Refusal tooMany() {
+        return new Types.Refusal("TOO_MANY_ATTEMPTS", "Too many failed attempts from here or for this account; try again later.");
     }
 
-    private static String address() {
-        if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
-            HttpServletRequest request = attributes.getRequest();
-            return request.getRemoteAddr();
-        }
-        return "unknown";
-    }
 }
