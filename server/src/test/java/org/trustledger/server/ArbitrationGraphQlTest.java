@@ -5,19 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.graphql.test.autoconfigure.tester.AutoConfigureHttpGraphQlTester;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.graphql.test.tester.HttpGraphQlTester;
 
 /** Roles, parental consent and arbitration through GraphQL against the whole application. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "trustledger.embedded.storage=memory", "trustledger.dev-mode=true", "trustledger.passphrase-hash-cost=4",
         "trustledger.genesis.file=src/test/resources/genesis-test.json"})
 @AutoConfigureHttpGraphQlTester
-class ArbitrationGraphQlTest {
+class ArbitrationGraphQlTest extends LoggedInGraphQlTest {
 
     static final String CASE = """
             fragment caseFields on ArbitrationCase {
@@ -26,32 +23,6 @@ class ArbitrationGraphQlTest {
             }
             """;
 
-    @Autowired
-    HttpGraphQlTester anonymousGraphQl;
-    @org.springframework.boot.test.web.server.LocalServerPort
-    int port;
-    Identities ids;
-    /** Acting as support (Alice) unless a call logs in as someone else with {@link #as}. */
-    HttpGraphQlTester graphQl;
-
-    @org.junit.jupiter.api.BeforeEach
-    void logIn() {
-        ids = new Identities(anonymousGraphQl, port);
-        graphQl = ids.as(LedgerGraphQlTest.FOUNDERS[0]);
-    }
-
-    HttpGraphQlTester as(String email) {
-        return ids.as(email);
-    }
-
-    @BeforeAll
-    static void quiet() {
-        TrustLedgerApplication.quietAxon();
-    }
-
-    LedgerGraphQlTest helper() {
-        return LedgerGraphQlTest.over(ids);
-    }
 
     /** Appoints the role unless an earlier test in this shared application already did. */
     @SuppressWarnings("unchecked")

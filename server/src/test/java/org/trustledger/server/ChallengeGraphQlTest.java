@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.graphql.test.autoconfigure.tester.AutoConfigureHttpGraphQlTester;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.graphql.test.tester.HttpGraphQlTester;
 import org.trustledger.ledger.challenge.QuestionBank;
 
 /** The Assurer Challenge over GraphQL: 25 questions without answers, graded on the server, unlimited retries. */
@@ -18,36 +15,14 @@ import org.trustledger.ledger.challenge.QuestionBank;
         "trustledger.embedded.storage=memory", "trustledger.dev-mode=true", "trustledger.passphrase-hash-cost=4",
         "trustledger.genesis.file=src/test/resources/genesis-test.json"})
 @AutoConfigureHttpGraphQlTester
-class ChallengeGraphQlTest {
+class ChallengeGraphQlTest extends LoggedInGraphQlTest {
 
     static final String START = "mutation($m: ID!) { startAssurerChallenge(memberId: $m) { attemptId passMarkPercent"
             + " questions { id question options } error { code } } }";
     static final String SUBMIT = "mutation($i: SubmitAssurerChallengeInput!) { submitAssurerChallenge(input: $i) {"
             + " result { correct total scorePercent passed } member { status } error { code } } }";
 
-    @Autowired
-    HttpGraphQlTester anonymousGraphQl;
-    @org.springframework.boot.test.web.server.LocalServerPort
-    int port;
-    Identities ids;
-    /** Acting as support (Alice) unless a call logs in as someone else with {@link #as}. */
-    HttpGraphQlTester graphQl;
-
-    @org.junit.jupiter.api.BeforeEach
-    void logIn() {
-        ids = new Identities(anonymousGraphQl, port);
-        graphQl = ids.as(LedgerGraphQlTest.FOUNDERS[0]);
-    }
-
-    HttpGraphQlTester as(String email) {
-        return ids.as(email);
-    }
     final QuestionBank bank = QuestionBank.shipped();
-
-    @BeforeAll
-    static void quiet() {
-        TrustLedgerApplication.quietAxon();
-    }
 
     List<Map<String, Object>> answers(List<String> ids, int right) {
         List<Map<String, Object>> answers = new ArrayList<>();

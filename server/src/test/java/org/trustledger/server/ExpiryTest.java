@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.graphql.test.autoconfigure.tester.AutoConfigureHttpGraphQlTester;
@@ -13,7 +12,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
-import org.springframework.graphql.test.tester.HttpGraphQlTester;
 import org.trustledger.ledger.testing.LedgerHarness.MutableClock;
 import org.trustledger.server.expiry.ExpirySweeper;
 import org.trustledger.server.graphql.ReadModelSync;
@@ -23,7 +21,7 @@ import org.trustledger.server.graphql.ReadModelSync;
         "trustledger.embedded.storage=memory", "trustledger.dev-mode=true", "trustledger.passphrase-hash-cost=4",
         "trustledger.expiry-sweep=PT1000H", "trustledger.genesis.file=src/test/resources/genesis-test.json"})
 @AutoConfigureHttpGraphQlTester
-class ExpiryTest {
+class ExpiryTest extends LoggedInGraphQlTest {
 
     static final MutableClock CLOCK = new MutableClock(Instant.now());
 
@@ -37,35 +35,9 @@ class ExpiryTest {
     }
 
     @Autowired
-    HttpGraphQlTester anonymousGraphQl;
-    @org.springframework.boot.test.web.server.LocalServerPort
-    int port;
-    Identities ids;
-    /** Acting as support (Alice) unless a call logs in as someone else with {@link #as}. */
-    HttpGraphQlTester graphQl;
-
-    @org.junit.jupiter.api.BeforeEach
-    void logIn() {
-        ids = new Identities(anonymousGraphQl, port);
-        graphQl = ids.as(LedgerGraphQlTest.FOUNDERS[0]);
-    }
-
-    HttpGraphQlTester as(String email) {
-        return ids.as(email);
-    }
-    @Autowired
     ExpirySweeper sweeper;
     @Autowired
     ReadModelSync sync;
-
-    @BeforeAll
-    static void quiet() {
-        TrustLedgerApplication.quietAxon();
-    }
-
-    LedgerGraphQlTest helper() {
-        return LedgerGraphQlTest.over(ids);
-    }
 
     @Test
     void an_account_unverified_for_48_hours_expires_and_its_address_can_be_registered_again() {

@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.graphql.test.autoconfigure.tester.AutoConfigureHttpGraphQlTester;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.graphql.test.tester.HttpGraphQlTester;
 
 /**
  * History for arbitrators: an assurance voided later counts in AS_RECORDED before the ruling and
@@ -20,37 +17,11 @@ import org.springframework.graphql.test.tester.HttpGraphQlTester;
         "trustledger.embedded.storage=memory", "trustledger.dev-mode=true", "trustledger.passphrase-hash-cost=4",
         "trustledger.genesis.file=src/test/resources/genesis-test.json"})
 @AutoConfigureHttpGraphQlTester
-class HistoryGraphQlTest {
+class HistoryGraphQlTest extends LoggedInGraphQlTest {
 
     static final String POINTS_AS_OF = "query($m: ID!, $at: DateTime!, $v: HistoryView!) { pointsAsOf(memberId: $m, at: $at,"
             + " view: $v) { view points { assurance experience total } status rights { nameInCertificate class3Root } } }";
 
-    @Autowired
-    HttpGraphQlTester anonymousGraphQl;
-    @org.springframework.boot.test.web.server.LocalServerPort
-    int port;
-    Identities ids;
-    /** Acting as support (Alice) unless a call logs in as someone else with {@link #as}. */
-    HttpGraphQlTester graphQl;
-
-    @org.junit.jupiter.api.BeforeEach
-    void logIn() {
-        ids = new Identities(anonymousGraphQl, port);
-        graphQl = ids.as(LedgerGraphQlTest.FOUNDERS[0]);
-    }
-
-    HttpGraphQlTester as(String email) {
-        return ids.as(email);
-    }
-
-    @BeforeAll
-    static void quiet() {
-        TrustLedgerApplication.quietAxon();
-    }
-
-    LedgerGraphQlTest helper() {
-        return LedgerGraphQlTest.over(ids);
-    }
 
     String assure(String founder, String email) {
         return as(founder).documentName("recordAssurance").variable("input",

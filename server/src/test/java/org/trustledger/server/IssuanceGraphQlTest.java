@@ -42,7 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.graphql.test.autoconfigure.tester.AutoConfigureHttpGraphQlTester;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.graphql.test.tester.HttpGraphQlTester;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -55,7 +54,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "trustledger.embedded.storage=memory", "trustledger.dev-mode=true", "trustledger.passphrase-hash-cost=4",
         "trustledger.genesis.file=src/test/resources/genesis-test.json", "trustledger.mail.relay=200ms"})
 @AutoConfigureHttpGraphQlTester
-class IssuanceGraphQlTest {
+class IssuanceGraphQlTest extends LoggedInGraphQlTest {
 
     static final int PORT = freePort();
     static final String BASE = "http://127.0.0.1:" + PORT;
@@ -65,23 +64,6 @@ class IssuanceGraphQlTest {
     static final String REQUEST = "mutation($input: RequestCertificateInput!) { requestCertificate(input: $input) {"
             + " requestId certificate { " + CERT_FIELDS + " } error { code message } } }";
 
-    @Autowired
-    HttpGraphQlTester anonymousGraphQl;
-    @org.springframework.boot.test.web.server.LocalServerPort
-    int port;
-    Identities ids;
-    /** Acting as support (Alice) unless a call logs in as someone else with {@link #as}. */
-    HttpGraphQlTester graphQl;
-
-    @org.junit.jupiter.api.BeforeEach
-    void logIn() {
-        ids = new Identities(anonymousGraphQl, port);
-        graphQl = ids.as(LedgerGraphQlTest.FOUNDERS[0]);
-    }
-
-    HttpGraphQlTester as(String email) {
-        return ids.as(email);
-    }
 
     @TempDir
     Path dir;
@@ -120,10 +102,6 @@ class IssuanceGraphQlTest {
             }
         }
         throw new IllegalStateException("No free port between 20000 and 32000");
-    }
-
-    LedgerGraphQlTest helper() {
-        return LedgerGraphQlTest.over(ids);
     }
 
     // ---- helpers ------------------------------------------------------------------------------------
