@@ -1,6 +1,5 @@
 package org.trustledger.issuance;
 
-import static com.mongodb.client.model.Filters.eq;
 
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
@@ -48,12 +47,6 @@ public class Serials {
                 }
             }
         }
-    }
-
-    /** The request that reserved a serial (lower-case hex, no leading zeros). */
-    public Optional<String> requestOf(String serialHex) {
-        Document d = serials.find(eq("_id", serialHex)).first();
-        return d == null ? Optional.empty() : Optional.of(d.getString("requestId"));
     }
 
     /** Normalises a serial as users write it: hex with or without colons, any case, leading zeros. */

@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -100,12 +99,6 @@ public final class CaHierarchy {
     /** The delegated OCSP responder of {@code ca} (id-kp-OCSPSigning, signed by {@code ca}). */
     public Signer ocspSigner(CaId ca) {
         return ocsp.get(ca);
-    }
-
-    /** The chain from {@code ca} up to the root, {@code ca} first. */
-    public List<X509Certificate> chain(CaId ca) {
-        return ca == CaId.CLASS1 ? List.of(certificate(CaId.CLASS1))
-                : List.of(certificate(CaId.CLASS3), certificate(CaId.CLASS1));
     }
 
     public CaSettings settings() {
