@@ -1,7 +1,10 @@
 package org.trustledger.server.live;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
@@ -10,6 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import org.trustledger.issuance.CertificateRegister;
+import org.trustledger.query.MemberReadModel;
+import org.trustledger.query.OrganisationProjection;
+import org.trustledger.server.config.TrustLedgerProperties;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 
@@ -17,12 +24,19 @@ import reactor.core.publisher.Sinks;
  * The ledger as a live feed: one reader per node tails the event store from its head (so it sees
  * every node's events, in the global order) and fans them out to subscribers. Slow subscribers drop
  * events rather than hold the others back; nothing is replayed to late subscribers.
+ *
+ * <p>An event is handed out only once the read model that shows it has applied it (members,
+ * organisations, certificates; waited for at most the read-model wait), so a subscriber that queries
+ * when an event arrives sees that event's effect. A page that redraws on each event would otherwise
+ * redraw from a projection a few milliseconds behind, and miss the change until the next event.
  */
 @Component
 public class LiveLedger implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(LiveLedger.class);
     private final EventStore eventStore;
+    private final Map<String, ToLongFunction<String>> applied;
+    private final Duration wait;
     private final Sinks.Many<LiveEvent> sink = Sinks.many().multicast().directBestEffort();
     private volatile boolean running;
     private Thread reader;
@@ -31,8 +45,12 @@ public class LiveLedger implements SmartLifecycle {
     public record LiveEvent(String type, String aggregateType, String aggregateId, long sequence, Instant recordedAt) {
     }
 
-    public LiveLedger(EventStore eventStore) {
+    public LiveLedger(EventStore eventStore, MemberReadModel members, OrganisationProjection organisations,
+                      CertificateRegister certificates, TrustLedgerProperties props) {
         this.eventStore = eventStore;
+        this.applied = Map.of("Member", members::lastSequence, "Organisation", organisations::lastSequence,
+                "CertificateRequest", certificates::lastSequence);
+        this.wait = props.readModelWait();
     }
 
     public Flux<LiveEvent> events() {
@@ -56,6 +74,7 @@ public class LiveLedger implements SmartLifecycle {
                     }
                     TrackedEventMessage<?> m = stream.nextAvailable();
                     if (m instanceof DomainEventMessage<?> d) {
+                        awaitReadModel(d);
                         sink.tryEmitNext(new LiveEvent(d.getPayloadType().getSimpleName(), d.getType(),
                                 d.getAggregateIdentifier(), d.getSequenceNumber(), d.getTimestamp()));
                     }
@@ -69,6 +88,25 @@ public class LiveLedger implements SmartLifecycle {
                     sleepQuietly();
                 }
             }
+        }
+    }
+
+    /** Holds the event back until its read model has applied it, or the read-model wait has passed. */
+    private void awaitReadModel(DomainEventMessage<?> d) throws InterruptedException {
+        ToLongFunction<String> seen = applied.get(d.getType());
+        if (seen == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        long sleep = 1;
+        while (running && seen.applyAsLong(d.getAggregateIdentifier()) < d.getSequenceNumber()) {
+            if (System.nanoTime() > deadline) {
+                log.debug("Read model has not applied {} #{} of {} within {}; handing it out anyway",
+                        d.getPayloadType().getSimpleName(), d.getSequenceNumber(), d.getAggregateIdentifier(), wait);
+                return;
+            }
+            Thread.sleep(sleep);
+            sleep = Math.min(20, sleep * 2);
         }
     }
 
