@@ -29,6 +29,11 @@ final class GraphQlHttp {
         this.endpoint = URI.create("http://127.0.0.1:" + port + "/graphql");
     }
 
+    /** A client of the server on {@code port} carrying a bearer token obtained earlier (tokens outlive restarts). */
+    static GraphQlHttp withToken(int port, String token) {
+        return new GraphQlHttp(port, token);
+    }
+
     /** The same server, logged in as the member with this email (a bearer token from /auth/tokens). */
     GraphQlHttp as(String email) {
         return new GraphQlHttp(port, Identities.token(port, email,

@@ -1,7 +1,6 @@
 package org.trustledger.server;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,10 +47,9 @@ final class ServerProcess implements AutoCloseable {
         return server;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    /** Below Linux's ephemeral range, so another process's outgoing connection cannot take it before we bind. */
+    static int freePort() {
+        return IssuanceGraphQlTest.freePort();
     }
 
     private void awaitUp() throws Exception {
@@ -73,6 +71,11 @@ final class ServerProcess implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new IllegalStateException("The server did not come up within 90 s; see " + log);
+    }
+
+    /** Whether the server's log has a line containing {@code text} yet. */
+    boolean logged(String text) throws IOException {
+        return Files.exists(log) && Files.readString(log).contains(text);
     }
 
     int port() {

@@ -7,6 +7,8 @@ import com.mongodb.event.CommandSucceededEvent;
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.bson.Document;
+import io.netty.channel.Channel;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,27 +46,50 @@ public final class EmbeddedMongo implements AutoCloseable {
             "dropIndexes");
     /**
      * Collections whose writes are acknowledged to someone and must survive a crash: the ledger's
-     * events, the command side's registries and settings, and the processors' tokens. Everything else
-     * is derived (read models, outbox, snapshots, the head hint) and is made durable by the next commit
-     * anyway: a processor writes its token after its read-model writes, and one MVStore commit persists
-     * every change made before it, so a read model is never behind the token that claims it.
+     * events, the command side's registries (email, domain, serial, case and CRL numbers: a number
+     * handed out must never be handed out again), settings, API tokens, credential-failure counters
+     * and the processors' tokens. Everything else is derived (read models, outbox, snapshots, the head
+     * hint) and is made durable by the next commit anyway: a processor writes its token after its
+     * read-model writes, and one MVStore commit persists every change made before it, so a read model
+     * is never behind the token that claims it.
      */
     private static final Set<String> DURABLE_COLLECTIONS = Set.of("events", "tracking_tokens", "email_claims",
-            "email_nonces", "ledger_settings");
+            "email_nonces", "ledger_settings", "domain_claims", "serials", "case_numbers", "crl_numbers",
+            "api_tokens", "api_token_ids", "credential_failures");
 
     private final MVStore store;
     private final MongoServer server;
     private final InetSocketAddress address;
 
-    private EmbeddedMongo(MVStore store, MongoBackend backend) {
+    private EmbeddedMongo(MVStore store, MongoBackend backend, String host, int port) {
         this.store = store;
         this.server = new MongoServer(backend);
-        server.bind("127.0.0.1", 0);
+        server.bind(host, port);
         this.address = server.getLocalAddress();
     }
 
     /** A server on a file under {@code dataDir}; data survives restarts. */
     public static EmbeddedMongo onFile(Path dataDir) {
+        MVStore store = open(dataDir);
+        EmbeddedMongo mongo = new EmbeddedMongo(store, new H2Backend(store), "127.0.0.1", 0);
+        log.info("Embedded MongoDB-compatible server on {} storing to {}", mongo.address, store.getFileStore().getFileName());
+        return mongo;
+    }
+
+    /**
+     * The embedded store as a server of its own, for several trust-ledger nodes to share (trials and
+     * the multi-node tests; production runs a MongoDB replica set). Its clients are other processes,
+     * so the store commits itself after each write to a durable collection, before it replies.
+     */
+    public static EmbeddedMongo standalone(Path dataDir, String host, int port) {
+        MVStore store = open(dataDir);
+        EmbeddedMongo mongo = new EmbeddedMongo(store, new CommittingH2Backend(store), host, port);
+        log.info("Standalone embedded MongoDB-compatible server on {} storing to {}", mongo.address,
+                store.getFileStore().getFileName());
+        return mongo;
+    }
+
+    private static MVStore open(Path dataDir) {
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
@@ -81,14 +106,12 @@ public final class EmbeddedMongo implements AutoCloseable {
                     + " (is another trust-ledger server using this data directory?)", e);
         }
         store.setRetentionTime(0);
-        EmbeddedMongo mongo = new EmbeddedMongo(store, new H2Backend(store));
-        log.info("Embedded MongoDB-compatible server on {} storing to {}", mongo.address, file);
-        return mongo;
+        return store;
     }
 
     /** A server in memory only (tests, benchmarks). */
     public static EmbeddedMongo inMemory() {
-        EmbeddedMongo mongo = new EmbeddedMongo(null, new MemoryBackend());
+        EmbeddedMongo mongo = new EmbeddedMongo(null, new MemoryBackend(), "127.0.0.1", 0);
         log.info("Embedded MongoDB-compatible server on {} in memory (nothing survives a restart)", mongo.address);
         return mongo;
     }
@@ -104,14 +127,9 @@ public final class EmbeddedMongo implements AutoCloseable {
             @Override
             public void commandStarted(CommandStartedEvent event) {
                 String name = event.getCommandName();
-                if (SCHEMA_COMMANDS.contains(name)) {
+                BsonValue collection = event.getCommand().get(name);
+                if (mustCommit(name, collection != null && collection.isString() ? collection.asString().getValue() : null)) {
                     needsCommit.put(event.getRequestId(), true);
-                } else if (WRITE_COMMANDS.contains(name)) {
-                    BsonValue collection = event.getCommand().get(name);
-                    if (collection != null && collection.isString()
-                            && DURABLE_COLLECTIONS.contains(collection.asString().getValue())) {
-                        needsCommit.put(event.getRequestId(), true);
-                    }
                 }
             }
 
@@ -135,6 +153,43 @@ public final class EmbeddedMongo implements AutoCloseable {
                 }
             }
         };
+    }
+
+    /** Whether a command changes what must survive a crash: a schema change or a write to a durable collection. */
+    static boolean mustCommit(String command, String collection) {
+        return SCHEMA_COMMANDS.contains(command)
+                || WRITE_COMMANDS.contains(command) && collection != null && DURABLE_COLLECTIONS.contains(collection);
+    }
+
+    /** The H2 backend committing after every durable write, before the reply leaves the server. */
+    private static final class CommittingH2Backend extends H2Backend {
+
+        private final MVStore store;
+
+        CommittingH2Backend(MVStore store) {
+            super(store);
+            this.store = store;
+        }
+
+        @Override
+        public Document handleCommand(Channel channel, String database, String command, Document query) {
+            Object collection = query.get(command);
+            boolean commit = mustCommit(command, collection instanceof String name ? name : null);
+            try {
+                return super.handleCommand(channel, database, command, query);
+            } finally {
+                if (commit) {
+                    synchronized (store) {
+                        store.commit();
+                    }
+                }
+            }
+        }
+    }
+
+    /** The address clients connect to. */
+    public InetSocketAddress address() {
+        return address;
     }
 
     @Override

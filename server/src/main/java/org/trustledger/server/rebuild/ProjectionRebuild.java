@@ -57,6 +57,7 @@ public class ProjectionRebuild implements ApplicationRunner {
     }
 
     public synchronized List<Status> rebuild() {
+        int replaying = 0;
         for (Map.Entry<String, StreamingEventProcessor> e : processors().entrySet()) {
             if (e.getKey().equals(MailOutbox.PROCESSING_GROUP) || e.getKey().equals(RevocationOrders.PROCESSING_GROUP)) {
                 continue;
@@ -66,7 +67,9 @@ public class ProjectionRebuild implements ApplicationRunner {
             p.resetTokens();
             p.start();
             log.info("Projection {} is replaying from the start of the ledger", e.getKey());
+            replaying++;
         }
+        log.info("Rebuild under way: {} projections replaying (mail outbox and revocation orders left alone)", replaying);
         return status();
     }
 

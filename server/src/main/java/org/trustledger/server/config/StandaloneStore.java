@@ -1,0 +1,76 @@
+package org.trustledger.server.config;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code java -jar trust-ledger.jar store [--data-dir DIR] [--host HOST] [--port PORT]}: the embedded
+ * MongoDB-compatible store on its own, so that several trust-ledger nodes can share one store (each
+ * started with {@code SPRING_MONGODB_URI} set to the address it prints). For trials and the multi-node
+ * tests; production runs a MongoDB replica set instead (see the README, "Failure behaviour").
+ */
+public final class StandaloneStore {
+
+    private StandaloneStore() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        try {
+            run(args);
+        } catch (RuntimeException e) {
+            System.err.println("trust-ledger store: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void run(String[] args) throws InterruptedException {
+        String dataDir = System.getenv().getOrDefault("TRUSTLEDGER_DATA_DIR", "data");
+        String host = "127.0.0.1";
+        int port = 27017;
+        for (int i = 0; i < args.length; i++) {
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--data-dir" -> dataDir = required(args[i], value);
+                case "--host" -> host = required(args[i], value);
+                case "--port" -> port = port(required(args[i], value));
+                default -> throw usage("Unknown option " + args[i]);
+            }
+            i++;
+        }
+        EmbeddedMongo store = EmbeddedMongo.standalone(Path.of(dataDir), host, port);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            store.close();
+            stopped.countDown();
+        }, "store-shutdown"));
+        // The line the operator (and the tests) read to learn where to point the nodes.
+        System.out.println("trust-ledger store listening on mongodb://" + store.address().getHostString() + ":"
+                + store.address().getPort() + "/trustledger");
+        System.out.flush();
+        stopped.await();
+    }
+
+    private static String required(String option, String value) {
+        if (value == null || value.startsWith("--")) {
+            throw usage(option + " needs a value");
+        }
+        return value;
+    }
+
+    private static int port(String value) {
+        try {
+            int port = Integer.parseInt(value);
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw usage("--port must be a number from 0 to 65535, not '" + value + "'");
+    }
+
+    private static IllegalArgumentException usage(String problem) {
+        return new IllegalArgumentException(problem
+                + ". Usage: java -jar trust-ledger.jar store [--data-dir DIR] [--host HOST] [--port PORT]");
+    }
+}
