@@ -56,6 +56,9 @@ final class GraphQlHttp {
         HttpRequest request = builder.build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 503 && response.body().contains("\"errors\"")) {
+                return JSON.readTree(response.body()); // the store is away: a GraphQL-shaped, retryable error
+            }
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("HTTP " + response.statusCode() + ": " + response.body());
             }

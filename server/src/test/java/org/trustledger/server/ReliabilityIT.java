@@ -2,6 +2,12 @@ package org.trustledger.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -10,10 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Failure behaviour of the packaged server, each test bounded in time and printing what it checked:
@@ -22,6 +32,8 @@ import tools.jackson.databind.JsonNode;
  * read from the store after the servers are gone, never the server under test.
  */
 class ReliabilityIT {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
 
     @TempDir
     Path dir;
@@ -81,6 +93,138 @@ class ReliabilityIT {
                         + " %d read models equal to a rebuild from scratch (%d documents)%n", incremental.events.size(),
                 incremental.abandoned, StoreFacts.READ_MODELS.size(),
                 incremental.readModels.values().stream().mapToInt(List::size).sum());
+    }
+
+    @Test
+    void two_nodes_share_one_store_and_the_survivor_takes_over_when_the_other_is_killed() throws Exception {
+        long seed = Long.getLong("reliability.seed", System.nanoTime());
+        Path nodes = dir.resolve("nodes"); // shared by both nodes: the CA's keys (in production: one HSM or key file)
+        try (StoreProcess store = StoreProcess.start(dir.resolve("store"), "two-nodes-store")) {
+            Map<String, String> env = Map.of("SPRING_MONGODB_URI", store.uri());
+            ServerProcess a = ServerProcess.start(nodes, "node-a", env);
+            ServerProcess b = ServerProcess.start(nodes, "node-b", env);
+            List<ServerProcess> alive = new CopyOnWriteArrayList<>(List.of(a, b));
+            Map<String, String> before;
+            Map<String, String> after;
+            Workload workload = new Workload("nodes", () -> alive.get(ThreadLocalRandom.current().nextInt(alive.size())).port(),
+                    a.port(), 3, seed);
+            try {
+                Thread.sleep(8_000);
+                before = owners(store.uri());
+                alive.remove(a);
+                a.kill();
+                Thread.sleep(15_000); // past the 10 s claim timeout: b must have taken a's segments over
+            } finally {
+                workload.close();
+            }
+            try (b) {
+                awaitCaughtUp(b);
+                after = owners(store.uri());
+            }
+            String nodeA = a.process.pid() + "@";
+            String nodeB = b.process.pid() + "@";
+            System.out.printf("[two-nodes] seed %d; %s%n[two-nodes] segment owners before node a (pid %d) was killed: %s;"
+                            + " after: %s%n", seed, workload.report(), a.process.pid(), shortOwners(before, nodeA, nodeB),
+                    shortOwners(after, nodeA, nodeB));
+            assertThat(workload.httpFailures).as("answers that were not GraphQL").isEmpty();
+            assertThat(after.values()).as("node b processes every segment after node a died").allMatch(o -> o.startsWith(nodeB));
+            StoreFacts shared = StoreFacts.of(store.uri());
+            checkExactlyOnce(shared, workload, "two-nodes");
+
+            // Identical to one node: a single node rebuilding every projection from the store gets the same read models.
+            try (ServerProcess single = ServerProcess.start(nodes, "node-single", Map.of("SPRING_MONGODB_URI", store.uri(),
+                    "TRUSTLEDGER_REBUILD_PROJECTIONS", "true"))) {
+                awaitRebuilt(single);
+            }
+            StoreFacts rebuilt = StoreFacts.of(store.uri());
+            for (String model : StoreFacts.READ_MODELS) {
+                assertThat(rebuilt.readModels.get(model)).as("read model " + model + " as one node rebuilds it")
+                        .isEqualTo(shared.readModels.get(model));
+            }
+            System.out.printf("[two-nodes] %d read models built by two nodes (one killed) equal one node's rebuild%n",
+                    StoreFacts.READ_MODELS.size());
+        }
+    }
+
+    @Test
+    void while_the_store_is_unreachable_commands_fail_with_a_retryable_error_and_the_server_recovers_by_itself()
+            throws Exception {
+        long seed = Long.getLong("reliability.seed", System.nanoTime());
+        try (StoreProcess store = StoreProcess.start(dir.resolve("store"), "faults-store");
+             TcpProxy proxy = new TcpProxy(store.port)) {
+            // Short timeouts on the URI, as production should set them: fail fast, never hang a client.
+            String uri = "mongodb://127.0.0.1:" + proxy.port() + "/trustledger?serverSelectionTimeoutMS=3000&connectTimeoutMS=2000";
+            Workload workload;
+            String healthDuring;
+            String healthAfter;
+            long recoveredMillis;
+            try (ServerProcess node = ServerProcess.start(dir.resolve("node"), "faults-node", Map.of("SPRING_MONGODB_URI", uri))) {
+                workload = new Workload("faults", node::port, node.port(), 2, seed);
+                try {
+                    Thread.sleep(4_000);
+                    int acknowledgedBefore = workload.acknowledged.get();
+                    proxy.cut();
+                    Thread.sleep(3_000);
+                    healthDuring = health(node);
+                    Thread.sleep(5_000);
+                    System.out.printf("[faults] store unreachable for 8 s: %d commands acknowledged before; during: %s%n",
+                            acknowledgedBefore, workload.report());
+                    int acknowledgedDuring = workload.acknowledged.get();
+                    proxy.restore();
+                    long restored = System.nanoTime();
+                    while (workload.acknowledged.get() == acknowledgedDuring) {
+                        assertThat(System.nanoTime() - restored).as("recovered within 60 s").isLessThan(60_000_000_000L);
+                        Thread.sleep(100);
+                    }
+                    recoveredMillis = (System.nanoTime() - restored) / 1_000_000;
+                    Thread.sleep(4_000);
+                } finally {
+                    workload.close();
+                }
+                awaitCaughtUp(node);
+                healthAfter = health(node);
+            }
+            System.out.printf("[faults] seed %d; %s; first acknowledgement %d ms after the store came back;"
+                    + " health during the outage: %s, after: %s%n", seed, workload.report(), recoveredMillis, summary(healthDuring),
+                    summary(healthAfter));
+            assertThat(workload.httpFailures).as("answers that were not GraphQL").isEmpty();
+            assertThat(workload.errors).as("commands answered with a retryable error").containsKey("STORE_UNAVAILABLE");
+            assertThat(workload.errors.keySet()).as("no other kind of error").isSubsetOf("STORE_UNAVAILABLE", "READ_MODEL_LAGGING");
+            assertThat(JSON.readTree(healthDuring).path("status").asString()).as(healthDuring).isEqualTo("DOWN");
+            assertThat(JSON.readTree(healthDuring).path("components").path("eventStore").path("status").asString())
+                    .isEqualTo("DOWN");
+            assertThat(JSON.readTree(healthAfter).path("status").asString()).as(healthAfter).isEqualTo("UP");
+            checkExactlyOnce(StoreFacts.of(store.uri()), workload, "faults");
+        }
+    }
+
+    /** Who holds each processor segment (processor/segment to owner), from the token store. */
+    static Map<String, String> owners(String uri) {
+        Map<String, String> owners = new TreeMap<>();
+        try (MongoClient client = MongoClients.create(uri)) {
+            client.getDatabase("trustledger").getCollection("tracking_tokens").find()
+                    .forEach(d -> owners.put(d.getString("_id"), String.valueOf(d.getString("owner"))));
+        }
+        return owners;
+    }
+
+    private static Map<String, String> shortOwners(Map<String, String> owners, String nodeA, String nodeB) {
+        Map<String, String> named = new TreeMap<>();
+        owners.forEach((segment, owner) -> named.put(segment, owner.startsWith(nodeA) ? "a" : owner.startsWith(nodeB) ? "b" : owner));
+        return named;
+    }
+
+    /** "DOWN (eventStore DOWN, processors DOWN)": the overall status and the store's own indicators. */
+    private static String summary(String health) {
+        JsonNode h = JSON.readTree(health);
+        return h.path("status").asString() + " (eventStore " + h.path("components").path("eventStore").path("status").asString()
+                + ", processors " + h.path("components").path("processors").path("status").asString() + ")";
+    }
+
+    private static String health(ServerProcess server) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.url("/actuator/health")))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        return r.body();
     }
 
     // ---- checks ---------------------------------------------------------------------------------

@@ -69,7 +69,7 @@ final class Workload implements AutoCloseable {
         founderIds = new ConcurrentHashMap<>();
         founderTokens = new ConcurrentHashMap<>();
         for (String founder : ServerJarIT.FOUNDERS) {
-            founderIds.put(founder, api.memberId(founder));
+            founderIds.put(founder, founderId(api, founder));
             founderTokens.put(founder, Identities.token(setupPort, founder, Identities.FOUNDER_PASSPHRASES.get(founder)));
         }
         supportToken = founderTokens.get("alice@founders.example");
@@ -80,6 +80,17 @@ final class Workload implements AutoCloseable {
             threads.add(t);
             t.start();
         }
+    }
+
+    /** The founder's id, once the read model of a freshly started ledger shows the genesis file's founders. */
+    private static String founderId(GraphQlHttp api, String founder) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        JsonNode member = api.support().data(GraphQlHttp.MEMBER, Map.of("email", founder)).get("memberByEmail");
+        while (member.isNull() && System.nanoTime() < deadline) {
+            pause(100);
+            member = api.support().data(GraphQlHttp.MEMBER, Map.of("email", founder)).get("memberByEmail");
+        }
+        return member.get("id").asString();
     }
 
     private void run(Random random) {

@@ -598,7 +598,7 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
     }
 
     /** True when the exception is a duplicate key on the aggregate/sequence index. */
-    static boolean isDuplicateKey(Exception e) {
+    public static boolean isDuplicateKey(Throwable e) {
         if (e instanceof MongoBulkWriteException bulk) {
             return bulk.getWriteErrors().stream()
                     .anyMatch(w -> ErrorCategory.fromErrorCode(w.getCode()) == ErrorCategory.DUPLICATE_KEY);

@@ -3,7 +3,6 @@ package org.trustledger.server.config;
 import com.mongodb.client.MongoDatabase;
 import java.time.Clock;
 import java.time.Duration;
-import com.mongodb.MongoException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.axonframework.commandhandling.CommandBus;
@@ -92,11 +91,14 @@ public class AxonConfiguration {
     /**
      * Axon asks this of a failure and of each of its causes; a retry happens only if all say "retryable".
      * A lost optimistic-concurrency race is a ConcurrencyException caused by the store's duplicate-key
-     * error (the cached aggregate is evicted on rollback, so the retry sees the fresh state); store
-     * errors are transient too. Everything else, refusals first, is answered at once.
+     * error (the cached aggregate is evicted on rollback, so the retry sees the fresh state). Nothing
+     * else is retried: a refusal is answered at once, and a store that could not be reached may or may
+     * not have taken the write, so repeating it here could turn the client's own success into a
+     * refusal ("already assured"); the client gets STORE_UNAVAILABLE and decides (found by the
+     * store-fault test).
      */
     static boolean isNotRetryable(Throwable failure) {
-        return !(failure instanceof ConcurrencyException || failure instanceof MongoException);
+        return !(failure instanceof ConcurrencyException || MongoEventStorageEngine.isDuplicateKey(failure));
     }
 
     @Bean

@@ -10,7 +10,7 @@ public enum ErrorCode {
     READ_MODEL_LAGGING,
     /** Another write to the same member won a race several times over; retry the request. */
     CONFLICT,
-    /** The database could not be reached; nothing was recorded; retry when it is back. */
+    /** The database could not be reached; a change was recorded whole or not at all: query, then retry. */
     STORE_UNAVAILABLE,
     /** The ledger refused a read for a business reason (rare: most refusals are payload errors). */
     REFUSED,

@@ -5,8 +5,6 @@ import org.trustledger.query.ReadModelLagging;
 import graphql.GraphQLError;
 import graphql.GraphqlErrorBuilder;
 import graphql.schema.DataFetchingEnvironment;
-import com.mongodb.MongoSocketException;
-import com.mongodb.MongoTimeoutException;
 import java.util.Map;
 import org.axonframework.modelling.command.ConcurrencyException;
 import java.util.UUID;
@@ -16,6 +14,7 @@ import org.springframework.graphql.execution.DataFetcherExceptionResolverAdapter
 import org.springframework.graphql.execution.ErrorType;
 import org.springframework.stereotype.Component;
 import org.trustledger.ledger.api.LedgerRefusal;
+import org.trustledger.server.web.StoreUnavailable;
 
 /**
  * The one place that turns exceptions into GraphQL errors. Known ones keep their message and code;
@@ -50,11 +49,10 @@ public class GraphQlErrors extends DataFetcherExceptionResolverAdapter {
                         "Someone else changed the same member at the same moment; nothing was recorded. Retry.",
                         ErrorType.BAD_REQUEST);
             }
-            if (t instanceof MongoTimeoutException || t instanceof MongoSocketException) {
-                log.warn("Store unavailable in {}: {}", env.getExecutionStepInfo().getPath(), t.getMessage());
-                return error(env, ErrorCode.STORE_UNAVAILABLE.name(),
-                        "The ledger's database is unreachable; nothing was recorded. Retry shortly.", ErrorType.INTERNAL_ERROR);
-            }
+        }
+        if (StoreUnavailable.isUnreachable(ex)) {
+            log.warn("Store unavailable in {}: {}", env.getExecutionStepInfo().getPath(), ex.toString());
+            return error(env, ErrorCode.STORE_UNAVAILABLE.name(), StoreUnavailable.MESSAGE, ErrorType.INTERNAL_ERROR);
         }
         String incident = UUID.randomUUID().toString();
         log.error("Unexpected failure in {} (incident {})", env.getExecutionStepInfo().getPath(), incident, ex);

@@ -112,7 +112,12 @@ public class OperationsMetrics implements SmartLifecycle {
 
         @Override
         public Health health() {
-            List<ProjectionRebuild.Status> all = processors.status();
+            List<ProjectionRebuild.Status> all;
+            try {
+                all = processors.status();
+            } catch (RuntimeException e) {
+                return Health.down().withDetail("error", e.getClass().getSimpleName()).build(); // the store is away
+            }
             Health.Builder b = all.stream().allMatch(ProjectionRebuild.Status::running) ? Health.up() : Health.down();
             for (ProjectionRebuild.Status s : all) {
                 b.withDetail(s.name(), java.util.Map.of("running", s.running(), "lag",

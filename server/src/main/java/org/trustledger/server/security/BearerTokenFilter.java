@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.trustledger.server.web.StoreUnavailable;
 
 /**
  * {@code Authorization: Bearer tl_...}: the request acts as the token's member. A token that is
@@ -29,7 +30,16 @@ public class BearerTokenFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        String memberId = tokens.authenticate(header.substring(7).strip()).orElse(null);
+        String memberId;
+        try {
+            memberId = tokens.authenticate(header.substring(7).strip()).orElse(null);
+        } catch (RuntimeException e) {
+            if (!StoreUnavailable.isUnreachable(e)) {
+                throw e;
+            }
+            StoreUnavailable.write(response, e);
+            return;
+        }
         if (memberId == null) {
             response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
             response.setContentType("application/json");
