@@ -210,7 +210,7 @@ public class MemberProjection {
 
     @EventHandler
     void on(TtpAssuranceRecorded e, @SequenceNumber long seq, @Timestamp Instant at) {
-        String where = e.ttpName() == null ? "top-up" : e.ttpName() + " (" + e.ttpKind() + ", " + e.country() + ")";
+        String where = e.ttp() == null ? "top-up" : e.ttp().name() + " (" + e.ttp().kind() + ", " + e.ttp().country() + ")";
         update(e.assureeId(), seq, at, doc -> receive(doc, e.assuranceId(), e.recordedBy(), e.kind(), e.points(),
                 e.counted(), e.date(), where, e.recordedAt()));
     }

@@ -140,7 +140,7 @@ public class TimelineProjection {
         if (p instanceof TtpAssuranceRecorded e) {
             return s(entry(Change.AWARD_RECEIVED, at, false).assurance(e.assuranceId()).points(e.points()).f2f(false), p,
                     e.points() + " points (" + e.kind() + ", counted " + e.counted() + ")"
-                            + (e.ttpName() == null ? "" : " confirmed by " + e.ttpName()), e.recordedBy(), null);
+                            + (e.ttp() == null ? "" : " confirmed by " + e.ttp().name()), e.recordedBy(), null);
         }
         if (p instanceof AssuranceGiven e) {
             return s(entry(Change.ASSURANCE_GIVEN, at, false).assurance(e.assuranceId()).f2f(e.kind() == AssuranceKind.FACE_TO_FACE),

@@ -49,6 +49,7 @@ import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.BatchingEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStoreException;
 import org.axonframework.serialization.SerializedObject;
+import org.axonframework.serialization.upcasting.event.EventUpcaster;
 import org.axonframework.serialization.Serializer;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -670,6 +671,12 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
         @Override
         public Builder eventSerializer(Serializer eventSerializer) {
             super.eventSerializer(eventSerializer);
+            return this;
+        }
+
+        @Override
+        public Builder upcasterChain(EventUpcaster upcasterChain) {
+            super.upcasterChain(upcasterChain);
             return this;
         }
 

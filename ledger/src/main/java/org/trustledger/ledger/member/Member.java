@@ -23,6 +23,7 @@ import org.trustledger.ledger.rules.Emails;
 import org.trustledger.ledger.api.AccountDeleted;
 import org.trustledger.ledger.api.AccountLocked;
 import org.trustledger.ledger.api.AssuranceVoided;
+import org.trustledger.ledger.api.TrustedThirdParty;
 import org.trustledger.ledger.api.AssurerBlockChanged;
 import org.trustledger.ledger.api.CertificateRevocationOrdered;
 import org.trustledger.ledger.api.DateOfBirthChanged;
@@ -560,7 +561,8 @@ public class Member {
                                     List<String> documents, Instant now) {
         int apBefore = PointsRules.assurancePoints(facts().countedAwards(), grantedAssurancePoints);
         TtpAssuranceRecorded event = new TtpAssuranceRecorded(assuranceId, memberId, recordedBy, kind, points,
-                PointsRules.countedPoints(points, apBefore), ttpName, ttpKind, country, date,
+                PointsRules.countedPoints(points, apBefore), ttpName == null ? null
+                        : new TrustedThirdParty(ttpName, ttpKind, country), date,
                 documents == null ? null : List.copyOf(documents), now);
         apply(event);
         return event;
@@ -748,7 +750,7 @@ public class Member {
     void on(TtpAssuranceRecorded e) {
         received.put(e.assuranceId(), new Received(e.recordedBy(), e.kind(), e.points(), false));
         if (e.kind() == AssuranceKind.TTP_ASSISTED) {
-            ttpAssurances.put(e.assuranceId(), new String[] {normaliseTtp(e.ttpName()), e.recordedBy()});
+            ttpAssurances.put(e.assuranceId(), new String[] {normaliseTtp(e.ttp().name()), e.recordedBy()});
         } else {
             topUpReceived = true;
         }

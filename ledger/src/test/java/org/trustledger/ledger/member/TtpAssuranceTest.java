@@ -2,6 +2,7 @@ package org.trustledger.ledger.member;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.mongodb.client.MongoCollection;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
@@ -9,6 +10,9 @@ import org.axonframework.eventhandling.DomainEventMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.bson.Document;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import org.trustledger.ledger.api.AppointRoleCommand;
 import org.trustledger.ledger.api.AssuranceGiven;
 import org.trustledger.ledger.api.AssuranceOutcome;
@@ -22,6 +26,7 @@ import org.trustledger.ledger.api.RecordTtpAssuranceCommand;
 import org.trustledger.ledger.api.RefusalCode;
 import org.trustledger.ledger.api.RegisterMemberCommand;
 import org.trustledger.ledger.api.Role;
+import org.trustledger.ledger.api.TrustedThirdParty;
 import org.trustledger.ledger.api.TtpAssuranceRecorded;
 import org.trustledger.ledger.api.VerifyEmailCommand;
 import org.trustledger.ledger.testing.LedgerHarness;
@@ -32,6 +37,7 @@ class TtpAssuranceTest {
 
     static final LocalDate DOB = LocalDate.of(1985, 3, 3);
     static final LocalDate TODAY = LocalDate.of(2026, 11, 23);
+    static final JsonMapper JSON = JsonMapper.builder().build();
     TestMongo mongo;
     LedgerHarness ledger;
 
@@ -128,5 +134,62 @@ class TtpAssuranceTest {
         assertThat(ttp("admin1", "almost@example.org", "Notary A", "DE", 10).isRecorded()).as("99 points").isTrue();
         assertThat(ttp("admin1", "nobody@example.org", "Notary A", "DE", 10).refusalCode()).isEqualTo(RefusalCode.ASSUREE_NOT_FOUND);
         assertThat(ttp("admin1", "admin1@founders.example", "Notary A", "DE", 10).refusalCode()).isEqualTo(RefusalCode.SELF_ASSURANCE);
+    }
+
+    /**
+     * Upgrades: events are never rewritten, so a TTP assurance stored by the previous release (revision
+     * 1: the TTP as loose fields) must still load, in the aggregate (its rules still see the TTP) and in
+     * the event stream projections read.
+     */
+    @Test
+    void a_revision_1_ttp_assurance_stored_by_the_previous_release_still_loads() {
+        String m = member("old@example.org");
+        assertThat(ttp("admin1", "old@example.org", "Notary Schmidt", "DE", 35).isRecorded()).isTrue();
+        ledger.commands().sendAndWait(new RecordAssurerChallengeCommand(m, 84, TODAY, "test"));
+        assertThat(ttp("admin2", "old@example.org", "Bank officer Jansen", "NL", 35).isRecorded()).isTrue();
+        assertThat(topUp("senior", "old@example.org", 20).isRecorded()).isTrue();
+        // Put the events back as revision 1 wrote them: same values, the TTP as three loose fields.
+        MongoCollection<Document> events = ledger.db.getCollection("events");
+        int rewritten = 0;
+        for (Document d : events.find(new Document("payloadType", TtpAssuranceRecorded.class.getName()))) {
+            JsonNode v2 = JSON.readTree(d.getString("payload"));
+            JsonNode ttp = v2.path("ttp");
+            String v1 = "{\"assuranceId\":" + v2.get("assuranceId") + ",\"assureeId\":" + v2.get("assureeId")
+                    + ",\"recordedBy\":" + v2.get("recordedBy") + ",\"kind\":" + v2.get("kind") + ",\"points\":"
+                    + v2.get("points") + ",\"counted\":" + v2.get("counted") + ",\"ttpName\":" + orNull(ttp, "name")
+                    + ",\"ttpKind\":" + orNull(ttp, "kind") + ",\"country\":" + orNull(ttp, "country") + ",\"date\":"
+                    + v2.get("date") + ",\"documents\":" + v2.get("documents") + ",\"recordedAt\":" + v2.get("recordedAt") + "}";
+            events.updateOne(new Document("_id", d.get("_id")), new Document("$set",
+                    new Document("payload", v1).append("payloadRevision", "1")));
+            rewritten++;
+        }
+        assertThat(rewritten).isEqualTo(3);
+        ledger.db.getCollection("snapshots").deleteMany(new Document());
+
+        List<TtpAssuranceRecorded> loaded = ledger.eventStore().readEvents(m, 0).asStream()
+                .map(DomainEventMessage::getPayload).filter(p -> p instanceof TtpAssuranceRecorded)
+                .map(p -> (TtpAssuranceRecorded) p).toList();
+        assertThat(loaded).extracting(TtpAssuranceRecorded::ttp).containsExactly(
+                new TrustedThirdParty("Notary Schmidt", "notary", "DE"),
+                new TrustedThirdParty("Bank officer Jansen", "notary", "NL"), null);
+        assertThat(loaded).extracting(TtpAssuranceRecorded::counted).containsExactly(35, 35, 20);
+        // The tracked stream (what projections read) upcasts the same way.
+        try (var stream = ledger.eventStore().openStream(null)) {
+            List<Object> payloads = new java.util.ArrayList<>();
+            while (stream.hasNextAvailable()) {
+                payloads.add(stream.nextAvailable().getPayload());
+            }
+            assertThat(payloads).filteredOn(p -> p instanceof TtpAssuranceRecorded).hasSize(3);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        // The aggregate, loaded from the old events, still knows both TTPs and the top-up.
+        assertThat(ttp("admin1", "old@example.org", "Lawyer Rossi", "IT", 10).refusalCode())
+                .isEqualTo(RefusalCode.TTP_LIMIT_REACHED);
+        assertThat(topUp("other", "old@example.org", 10).refusalCode()).isEqualTo(RefusalCode.TOP_UP_ALREADY_GIVEN);
+    }
+
+    private static String orNull(JsonNode ttp, String field) {
+        return ttp.isNull() || ttp.isMissingNode() ? "null" : ttp.get(field).toString();
     }
 }

@@ -21,6 +21,7 @@ import org.trustledger.ledger.arbitration.ArbitrationHandler;
 import org.trustledger.ledger.arbitration.CaseNumbers;
 import org.trustledger.ledger.arbitration.CertificateCheck;
 import org.trustledger.ledger.eventstore.MongoEventStorageEngine;
+import org.trustledger.ledger.upcasting.LedgerUpcasters;
 import org.trustledger.ledger.member.AssuranceRegistry;
 import org.trustledger.ledger.roles.RoleHandler;
 import org.trustledger.ledger.member.AssuranceHandler;
@@ -64,7 +65,8 @@ public final class LedgerHarness implements AutoCloseable {
         this.config = DefaultConfigurer.defaultConfiguration()
                 .configureSerializer(c -> Jackson3Serializer.builder().build())
                 .configureEmbeddedEventStore(c -> MongoEventStorageEngine.builder().database(db)
-                        .snapshotSerializer(c.serializer()).eventSerializer(c.eventSerializer()).build())
+                        .snapshotSerializer(c.serializer()).eventSerializer(c.eventSerializer())
+                        .upcasterChain(LedgerUpcasters.chain()).build())
                 .configureAggregate(member)
                 .registerComponent(EmailRegistry.class, c -> registry)
                 .registerComponent(EmailTokens.class, c -> tokens)

@@ -35,6 +35,7 @@ import org.axonframework.spring.stereotype.Aggregate;
 import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 import org.trustledger.ledger.eventstore.MongoEventStorageEngine;
 import org.trustledger.ledger.eventstore.MongoTokenStore;
+import org.trustledger.ledger.upcasting.LedgerUpcasters;
 
 /**
  * Axon without Axon Server: our MongoDB event storage engine and token store, no transactions (the
@@ -52,7 +53,7 @@ public class AxonConfiguration {
     MongoEventStorageEngine eventStorageEngine(MongoDatabase db, Serializer serializer,
                                           @Qualifier("eventSerializer") Serializer eventSerializer, Clock clock) {
         return MongoEventStorageEngine.builder().database(db).snapshotSerializer(serializer)
-                .eventSerializer(eventSerializer).clock(clock).build();
+                .eventSerializer(eventSerializer).upcasterChain(LedgerUpcasters.chain()).clock(clock).build();
     }
 
     /**
