@@ -11,6 +11,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +22,9 @@ import org.springframework.boot.graphql.test.autoconfigure.tester.AutoConfigureH
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.graphql.test.tester.HttpGraphQlTester;
+import org.trustledger.issuance.api.CertificateIssued;
+import org.trustledger.issuance.api.CertificateReserved;
+import org.trustledger.ledger.api.AssuranceVoided;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -136,5 +142,122 @@ class ConcurrencyTest {
         Map<String, Object> vars = new HashMap<>(Map.of("m", target));
         assertThat(ids.post(F[0], "query($m: ID!) { member(id: $m) { points { assurance } } }", vars)
                 .path("data").path("member").path("points").path("assurance").asInt()).isEqualTo(100);
+    }
+
+    @Autowired
+    EventStore eventStore;
+
+    JsonNode call(String email, String document, Map<String, Object> variables, String field) {
+        JsonNode response = ids.post(email, document, variables);
+        assertThat(response.has("errors")).as(response.toString()).isFalse();
+        return response.path("data").path(field);
+    }
+
+    /**
+     * An arbitrator voids an assurance while its member asks for a certificate that needs it (Class 3
+     * with the member's name needs 50 points; the member falls to 35): eight such races at once. Each
+     * issuance either saw the voiding (refused), or read its rights before it and then: if the voiding
+     * was recorded before the certificate, the check after signing revoked it at once; if after, the
+     * certificate was rightly issued and the ruling that revokes what lost its backing revokes it.
+     * Never a certificate that saw the voiding and was issued anyway, never one left valid.
+     */
+    @Test
+    void a_voiding_racing_an_issuance_is_seen_by_it_or_revokes_what_it_signed() throws Exception {
+        String support = helper.memberId(F[0]);
+        String arbitrator = helper.memberId(F[2]);
+        JsonNode role = call(F[0], "mutation($m: ID!, $by: ID!) { appointRole(input: {memberId: $m, role: ARBITRATOR,"
+                + " appointedBy: $by, reason: \"arbitration\"}) { error { code } } }", Map.of("m", arbitrator, "by", support),
+                "appointRole");
+        assertThat(role.path("error").isNull() || role.path("error").path("code").asString().equals("ROLE_ALREADY_HELD")).isTrue();
+        record Race(String email, String member, String caseId, String assurance) {
+        }
+        List<Race> races = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String email = LedgerGraphQlTest.uniqueEmail();
+            String member = helper.registerAndVerify(email, "1977-07-07");
+            assure(F[0], support, email, "1977-07-07", 35);
+            String assurance = assure(F[1], helper.memberId(F[1]), email, "1977-07-07", 35).path("assurance").path("id").asString();
+            String caseId = call(email, "mutation($c: ID!) { fileCase(input: {claimantId: $c, relief: \"void it\"}) { case { id } } }",
+                    Map.of("c", member), "fileCase").path("case").path("id").asString();
+            assertThat(call(F[0], "mutation($k: ID!, $a: ID!, $by: ID!) { assignArbitrator(input: {caseId: $k, arbitratorId: $a,"
+                    + " assignedBy: $by}) { error { code } } }", Map.of("k", caseId, "a", arbitrator, "by", support),
+                    "assignArbitrator").path("error").isNull()).isTrue();
+            races.add(new Race(email, member, caseId, assurance));
+        }
+        List<Callable<JsonNode>> calls = new ArrayList<>();
+        for (Race r : races) {
+            calls.add(() -> call(F[2], "mutation($k: ID!, $a: ID!, $x: ID!) { voidAssurance(input: {caseId: $k, arbitratorId: $a,"
+                    + " assuranceId: $x, reason: \"forged\"}) { error { code } } }",
+                    Map.of("k", r.caseId(), "a", arbitrator, "x", r.assurance()), "voidAssurance"));
+            calls.add(() -> call(r.email(), Workload.REQUEST, Map.of("input", Map.of("memberId", r.member(), "kind", "CLIENT",
+                    "publicKey", Workload.publicKey(), "root", "CLASS3", "nameVariant", "FULL")), "requestCertificate"));
+        }
+        List<JsonNode> outcomes = allAtOnce(calls);
+
+        // The global order of what was recorded, from the event store itself.
+        List<EventMessage<?>> ledger = new ArrayList<>();
+        try (var stream = eventStore.openStream(null)) {
+            while (stream.hasNextAvailable(500, TimeUnit.MILLISECONDS)) {
+                ledger.add(stream.nextAvailable());
+            }
+        }
+        int sawIt = 0;
+        int revokedAfterSigning = 0;
+        int issuedBefore = 0;
+        for (int i = 0; i < races.size(); i++) {
+            Race r = races.get(i);
+            assertThat(outcomes.get(2 * i).path("error").isNull()).as("voiding " + outcomes.get(2 * i)).isTrue();
+            JsonNode request = outcomes.get(2 * i + 1);
+            int voidedAt = indexOf(ledger, m -> m.getPayload() instanceof AssuranceVoided v && v.assureeId().equals(r.member()));
+            long voidSeq = ((DomainEventMessage<?>) ledger.get(voidedAt)).getSequenceNumber();
+            if (!request.path("error").isNull()) {
+                assertThat(request.path("error").path("code").asString()).as(request.toString())
+                        .isIn("CLASS3_NOT_PERMITTED", "NAME_IN_CERTIFICATE_NOT_PERMITTED");
+                sawIt++;
+                continue;
+            }
+            String serial = request.path("certificate").path("serial").asString();
+            CertificateReserved reserved = (CertificateReserved) ledger.get(indexOf(ledger,
+                    m -> m.getPayload() instanceof CertificateReserved c && c.serial().equals(serial))).getPayload();
+            assertThat(reserved.ledgerSequence()).as("a certificate issued on rights read after the voiding").isLessThan(voidSeq);
+            int issuedAt = indexOf(ledger, m -> m.getPayload() instanceof CertificateIssued c && c.serial().equals(serial));
+            if (voidedAt < issuedAt) {
+                assertThat(awaitStatus(serial, r.email())).as("voided during issuance: revoked at once").isEqualTo("REVOKED");
+                revokedAfterSigning++;
+            } else {
+                assertThat(call(F[2], "mutation($k: ID!, $a: ID!, $m: ID!) { revokeCertificates(input: {caseId: $k,"
+                        + " arbitratorId: $a, memberId: $m, reason: \"its backing was void\"}) { error { code } } }",
+                        Map.of("k", r.caseId(), "a", arbitrator, "m", r.member()), "revokeCertificates").path("error").isNull())
+                        .isTrue();
+                assertThat(awaitStatus(serial, r.email())).as("issued before the voiding: revoked by the ruling").isEqualTo("REVOKED");
+                issuedBefore++;
+            }
+        }
+        System.out.printf("[voiding race] 8 voidings racing 8 Class 3 requests: %d requests saw the voiding and were refused,"
+                + " %d were signed on rights read before it and revoked by the check after signing, %d were issued before the"
+                + " voiding and revoked by the ruling%n", sawIt, revokedAfterSigning, issuedBefore);
+    }
+
+    static int indexOf(List<EventMessage<?>> ledger, java.util.function.Predicate<EventMessage<?>> test) {
+        for (int i = 0; i < ledger.size(); i++) {
+            if (test.test(ledger.get(i))) {
+                return i;
+            }
+        }
+        throw new AssertionError("not in the ledger");
+    }
+
+    String awaitStatus(String serial, String ownerEmail) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        String status;
+        do {
+            status = call(ownerEmail, "query($s: String!) { certificate(serial: $s) { status } }", Map.of("s", serial),
+                    "certificate").path("status").asString();
+            if (status.equals("REVOKED")) {
+                return status;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadline);
+        return status;
     }
 }

@@ -17,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * End to end against the packaged jar on the embedded default: the newcomer's walk from registration
- * to 100 points over plain HTTP, crash safety under {@code kill -9}, and GraphiQL in a real browser.
+ * to 100 points over plain HTTP, and GraphiQL and the web-of-trust page in a real browser. (Crash
+ * safety under {@code kill -9}: {@link ReliabilityIT}.)
  */
 class ServerJarIT {
 
@@ -45,38 +46,6 @@ class ServerJarIT {
             JsonNode member = api.support().data(GraphQlHttp.MEMBER, Map.of("email", email)).get("memberByEmail");
             assertThat(member.get("status").asString()).isEqualTo("ASSURED_MEMBER");
             assertThat(member.get("points").get("total").asInt()).isEqualTo(100);
-        }
-    }
-
-    @Test
-    void every_acknowledged_write_survives_kill_minus_9() throws Exception {
-        List<String> emails = new ArrayList<>();
-        try (ServerProcess server = ServerProcess.start(dataDir, "crash-before", Map.of())) {
-            GraphQlHttp api = server.graphQl();
-            for (int i = 0; i < 20; i++) {
-                String email = "crash" + i + "@example.org";
-                JsonNode reg = api.data(GraphQlHttp.REGISTER, Map.of("input", GraphQlHttp.registration(email, "1990-01-01")))
-                        .get("registerMember");
-                assertThat(reg.get("error").isNull()).isTrue();
-                emails.add(email);
-            }
-            server.kill(); // right after the last acknowledgement
-        }
-        try (ServerProcess server = ServerProcess.start(dataDir, "crash-after", Map.of())) {
-            GraphQlHttp api = server.graphQl();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            List<String> missing = new ArrayList<>(emails);
-            while (!missing.isEmpty() && System.nanoTime() < deadline) {
-                missing.removeIf(e -> !api.support().data(GraphQlHttp.MEMBER, Map.of("email", e)).get("memberByEmail").isNull());
-                Thread.sleep(100);
-            }
-            assertThat(missing).as("acknowledged registrations lost by kill -9").isEmpty();
-            // The events themselves survived, not only the read model: each account can still be verified.
-            for (String email : emails) {
-                String token = api.token(email);
-                JsonNode verified = api.data(GraphQlHttp.VERIFY, Map.of("token", token)).get("verifyEmail");
-                assertThat(verified.get("error").isNull()).as(email + ": " + verified).isTrue();
-            }
         }
     }
 
