@@ -8,7 +8,8 @@ import java.nio.file.Path;
  *
  * @param keyDirectory  where the encrypted PKCS#12 key store lives
  * @param passphrase    protects the key store
- * @param keyAlgorithm  {@code EC-P384} (default) or {@code RSA-4096} for newly generated CA keys
+ * @param keyAlgorithm  for newly generated CA keys: {@code EC-P384} (default), {@code EC-P256},
+ *                      {@code RSA-4096} or {@code RSA-2048} (the smallest the CA/Browser Forum allows)
  * @param organisation  the O of the CA certificates' subjects
  * @param baseUrl       where this server is reachable: CRL, OCSP and CA certificate URLs are written
  *                      into every certificate under it
@@ -18,9 +19,9 @@ public record CaSettings(Path keyDirectory, char[] passphrase, String keyAlgorit
     public CaSettings {
         keyAlgorithm = keyAlgorithm == null || keyAlgorithm.isBlank() ? "EC-P384" : keyAlgorithm;
         organisation = organisation == null || organisation.isBlank() ? "trust-ledger" : organisation;
-        if (!keyAlgorithm.equals("EC-P384") && !keyAlgorithm.equals("RSA-4096")) {
-            throw new IllegalArgumentException("trustledger.issuance.key-algorithm must be EC-P384 or RSA-4096, not "
-                    + keyAlgorithm);
+        if (!java.util.Set.of("EC-P384", "EC-P256", "RSA-4096", "RSA-2048").contains(keyAlgorithm)) {
+            throw new IllegalArgumentException("trustledger.issuance.key-algorithm must be EC-P384, EC-P256, RSA-4096 or"
+                    + " RSA-2048, not " + keyAlgorithm);
         }
         String url = baseUrl.toString();
         if (url.endsWith("/")) {
