@@ -21,6 +21,7 @@ import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.bson.Document;
 import org.trustledger.issuance.api.CaId;
+import org.trustledger.issuance.status.OcspResponseStore;
 import org.trustledger.issuance.api.CertificateIssued;
 import org.trustledger.issuance.api.CertificateKind;
 import org.trustledger.issuance.api.CertificateRequestRefused;
@@ -98,6 +99,8 @@ public class CertificateRegister implements CertificateCheck {
         database.getCollection(revocations(e.issuer())).replaceOne(eq("_id", e.serial()), new Document("_id", e.serial())
                 .append("revokedAt", Date.from(e.revokedAt())).append("reason", e.reason().name()),
                 new ReplaceOptions().upsert(true));
+        // After the revocation itself is recorded: no pre-signed "good" response may outlive it.
+        OcspResponseStore.revoke(database, e.issuer(), new java.math.BigInteger(e.serial(), 16));
         requests.updateOne(eq("_id", e.requestId()), Updates.combine(Updates.set("outcome", "REVOKED"),
                 Updates.set("lastSeq", seq)));
     }
@@ -108,6 +111,7 @@ public class CertificateRegister implements CertificateCheck {
                 revocations(CaId.CLASS1), revocations(CaId.CLASS3))) {
             database.getCollection(name).deleteMany(new Document());
         }
+        OcspResponseStore.clear(database);
     }
 
     // ---- reads --------------------------------------------------------------------------------------

@@ -254,6 +254,18 @@ class IssuanceGraphQlTest extends LoggedInGraphQlTest {
         List<String> ocsp = List.of("openssl", "ocsp", "-issuer", "class3.pem", "-cert", "assured.pem", "-url",
                 BASE + "/ocsp/class3", "-CAfile", "chain.pem");
         assertThat(Tools.ok(dir, ocsp.toArray(String[]::new))).contains("assured.pem: good", "Response verify OK");
+        // Pre-signed (RFC 5019): the same SHA-1 request twice gets the very same signed bytes, without
+        // the nonce; a SHA-256 CertID is signed for the request and echoes the nonce.
+        List<String> saved = new java.util.ArrayList<>(ocsp);
+        saved.addAll(List.of("-respout", "first.der"));
+        Tools.ok(dir, saved.toArray(String[]::new));
+        saved.set(saved.size() - 1, "second.der");
+        assertThat(Tools.ok(dir, saved.toArray(String[]::new))).contains("assured.pem: good", "WARNING: no nonce in response");
+        assertThat(Files.readAllBytes(dir.resolve("second.der"))).isEqualTo(Files.readAllBytes(dir.resolve("first.der")));
+        List<String> sha256 = new java.util.ArrayList<>(ocsp);
+        sha256.add(4, "-sha256"); // before -cert, as openssl wants
+        assertThat(Tools.ok(dir, sha256.toArray(String[]::new))).contains("assured.pem: good", "Response verify OK")
+                .doesNotContain("WARNING: no nonce");
         X509Certificate leaf = x509(dir.resolve("assured.pem"));
         X509Certificate class3 = x509(dir.resolve("class3.pem"));
         pkix(leaf, class3); // OCSP over HTTP as the certificate says, for the leaf and the intermediate

@@ -29,6 +29,7 @@ import org.trustledger.issuance.ca.Pkcs12KeyHome;
 import org.trustledger.issuance.openpgp.OpenPgpCa;
 import org.trustledger.issuance.status.CrlPublisher;
 import org.trustledger.issuance.status.OcspResponder;
+import org.trustledger.issuance.status.OcspResponseStore;
 import org.trustledger.query.MemberReadModel;
 import org.trustledger.query.OrganisationProjection;
 
@@ -130,8 +131,8 @@ public class IssuanceConfiguration {
     }
 
     @Bean
-    OcspResponder ocspResponder(CertificateRegister register, CaHierarchy cas, Clock clock) {
-        return new OcspResponder(register, cas, clock);
+    OcspResponder ocspResponder(MongoDatabase db, CertificateRegister register, CaHierarchy cas, Clock clock) {
+        return new OcspResponder(register, cas, new OcspResponseStore(db), clock);
     }
 
     @Bean
