@@ -21,6 +21,7 @@ import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.bson.Document;
 import org.trustledger.issuance.api.CaId;
+import org.trustledger.issuance.status.CrlShards;
 import org.trustledger.issuance.status.OcspResponseStore;
 import org.trustledger.issuance.api.CertificateIssued;
 import org.trustledger.issuance.api.CertificateKind;
@@ -49,15 +50,26 @@ public class CertificateRegister implements CertificateCheck {
 
     public CertificateRegister(MongoDatabase database) {
         this.database = database;
-        MongoCollections.ensure(database, "certificates", "certificate_requests", "member_certificates",
-                revocations(CaId.CLASS1), revocations(CaId.CLASS3));
+        MongoCollections.ensure(database, "certificates", "certificate_requests", "member_certificates");
+        MongoCollections.ensure(database, allRevocations().toArray(String[]::new));
         this.certificates = database.getCollection("certificates");
         this.requests = database.getCollection("certificate_requests");
         this.byMember = database.getCollection("member_certificates");
     }
 
-    static String revocations(CaId ca) {
-        return "revocations_" + ca.slug();
+    /** One collection per CRL shard: a shard's CRL is built from its own collection, never a scan of all. */
+    static String revocations(CaId ca, int shard) {
+        return "revocations_" + ca.slug() + "_" + shard;
+    }
+
+    static List<String> allRevocations() {
+        List<String> names = new java.util.ArrayList<>();
+        for (CaId ca : CaId.values()) {
+            for (int shard = 0; shard < CrlShards.COUNT; shard++) {
+                names.add(revocations(ca, shard));
+            }
+        }
+        return names;
     }
 
     // ---- projection ---------------------------------------------------------------------------------
@@ -96,7 +108,7 @@ public class CertificateRegister implements CertificateCheck {
     void on(CertificateRevoked e, @SequenceNumber long seq) {
         certificates.updateOne(eq("_id", e.serial()), Updates.combine(Updates.set("revokedAt", Date.from(e.revokedAt())),
                 Updates.set("revocationReason", e.reason().name())));
-        database.getCollection(revocations(e.issuer())).replaceOne(eq("_id", e.serial()), new Document("_id", e.serial())
+        database.getCollection(revocations(e.issuer(), CrlShards.of(e.serial()))).replaceOne(eq("_id", e.serial()), new Document("_id", e.serial())
                 .append("revokedAt", Date.from(e.revokedAt())).append("reason", e.reason().name()),
                 new ReplaceOptions().upsert(true));
         // After the revocation itself is recorded: no pre-signed "good" response may outlive it.
@@ -107,8 +119,9 @@ public class CertificateRegister implements CertificateCheck {
 
     @ResetHandler
     void reset() {
-        for (String name : List.of("certificates", "certificate_requests", "member_certificates",
-                revocations(CaId.CLASS1), revocations(CaId.CLASS3))) {
+        List<String> names = new java.util.ArrayList<>(List.of("certificates", "certificate_requests", "member_certificates"));
+        names.addAll(allRevocations());
+        for (String name : names) {
             database.getCollection(name).deleteMany(new Document());
         }
         OcspResponseStore.clear(database);
@@ -159,13 +172,13 @@ public class CertificateRegister implements CertificateCheck {
     }
 
     /** Revoked serials of one CA with when and why: what its CRL lists. */
-    public void forEachRevoked(CaId ca, Consumer<Document> each) {
-        database.getCollection(revocations(ca)).find().forEach(each);
+    public void forEachRevoked(CaId ca, int shard, Consumer<Document> each) {
+        database.getCollection(revocations(ca, shard)).find().forEach(each);
     }
 
     /** How many certificates the CA has revoked (a cheap count: the CRL is stale when it differs). */
-    public long revokedCount(CaId ca) {
-        return database.getCollection(revocations(ca)).countDocuments();
+    public long revokedCount(CaId ca, int shard) {
+        return database.getCollection(revocations(ca, shard)).countDocuments();
     }
 
     /**

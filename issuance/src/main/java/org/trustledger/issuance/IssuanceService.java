@@ -13,6 +13,7 @@ import org.trustledger.issuance.api.RevocationReason;
 import org.trustledger.issuance.api.RevokeCertificateCommand;
 import org.trustledger.issuance.api.SignCertificateCommand;
 import org.trustledger.issuance.status.CrlPublisher;
+import org.trustledger.issuance.status.CrlShards;
 import org.trustledger.query.Catchup;
 
 /**
@@ -68,11 +69,11 @@ public class IssuanceService {
         return new Outcome(cmd.requestId(), issued, null, null);
     }
 
-    /** Revokes by serial (any hex form) and publishes the issuing CA's next CRL. */
+    /** Revokes by serial (any hex form) and publishes the next CRL of its shard. */
     public CertificateView revoke(String serial, RevocationReason reason, String requestedBy, String caseId) {
         CertificateView certificate = record(serial, reason, requestedBy, caseId);
         awaitRegister(certificate.requestId());
-        crls.publish(certificate.issuer());
+        crls.publish(certificate.issuer(), CrlShards.of(certificate.serial()));
         return register.certificate(certificate.serial()).orElseThrow();
     }
 

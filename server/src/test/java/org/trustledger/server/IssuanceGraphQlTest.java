@@ -38,6 +38,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.trustledger.issuance.status.CrlShards;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.graphql.test.autoconfigure.tester.AutoConfigureHttpGraphQlTester;
@@ -216,7 +217,8 @@ class IssuanceGraphQlTest extends LoggedInGraphQlTest {
         assertThat(verify("-partial_chain", "-CAfile", "class3.pem", "client.pem")).doesNotContain(": OK");
         String text = Tools.ok(dir, "openssl", "x509", "-in", "client.pem", "-noout", "-text");
         assertThat(text).contains("E-mail Protection", "TLS Web Client Authentication", "email:" + email,
-                BASE + "/crl/class1.crl", "OCSP - URI:" + BASE + "/ocsp/class1").doesNotContain("Evil Corp");
+                BASE + "/crl/class1-" + CrlShards.of((String) cert.get("serial")) + ".crl", "OCSP - URI:" + BASE + "/ocsp/class1")
+                .doesNotContain("Evil Corp");
         assertThat(Long.parseLong(cert.get("serial").toString().substring(0, Math.min(15, cert.get("serial")
                 .toString().length())), 16)).isPositive();
 
@@ -282,9 +284,20 @@ class IssuanceGraphQlTest extends LoggedInGraphQlTest {
                 .isEqualTo("ALREADY_REVOKED");
 
         assertThat(Tools.ok(dir, ocsp.toArray(String[]::new))).contains("assured.pem: revoked", "Reason: keyCompromise");
-        Files.write(dir.resolve("class3.crl"), http(BASE + "/crl/class3.crl"));
+        // Its shard of the Class 3 CRLs (the certificate names it), and the CA-level CRL of Class 1 for the
+        // intermediate: OpenSSL checks both scopes (issuing distribution points) along the whole chain.
+        String shard = BASE + "/crl/class3-" + CrlShards.of(serial) + ".crl";
+        assertThat(Tools.ok(dir, "openssl", "x509", "-in", "assured.pem", "-noout", "-text")).contains(shard);
+        Files.write(dir.resolve("class3.crl"), http(shard));
         assertThat(Tools.ok(dir, "openssl", "crl", "-inform", "DER", "-in", "class3.crl", "-noout", "-text",
-                "-CAfile", "chain.pem")).contains("verify OK", "Serial Number: " + serial.toUpperCase(), "Key Compromise");
+                "-CAfile", "chain.pem")).contains("verify OK", "Serial Number: " + serial.toUpperCase(), "Key Compromise",
+                "Issuing Distribution Point", "Only User Certificates", shard);
+        Files.write(dir.resolve("class1-ca.crl"), http(BASE + "/crl/class1.crl"));
+        Tools.ok(dir, "openssl", "crl", "-inform", "DER", "-in", "class3.crl", "-out", "class3-crl.pem");
+        Tools.ok(dir, "openssl", "crl", "-inform", "DER", "-in", "class1-ca.crl", "-out", "class1-ca-crl.pem");
+        assertThat(Tools.run(dir, "openssl", "verify", "-crl_check_all", "-CAfile", "class1.pem", "-untrusted", "class3.pem",
+                "-CRLfile", "class3-crl.pem", "-CRLfile", "class1-ca-crl.pem", "assured.pem").output())
+                .contains("certificate revoked");
         try {
             pkix(leaf, class3);
             throw new AssertionError("PKIX accepted a revoked certificate");
@@ -339,7 +352,7 @@ class IssuanceGraphQlTest extends LoggedInGraphQlTest {
 
             assertThat(((Map<?, ?>) revoke((String) cert.get("serial"), "SUPERSEDED", member).get("certificate"))
                     .get("status")).isEqualTo("REVOKED");
-            Files.write(dir.resolve("class1.crl"), http(BASE + "/crl/class1.crl"));
+            Files.write(dir.resolve("class1.crl"), http(BASE + "/crl/class1-" + CrlShards.of((String) cert.get("serial")) + ".crl"));
             Tools.ok(dir, "openssl", "crl", "-inform", "DER", "-in", "class1.crl", "-out", "class1-crl.pem");
             client.addAll(List.of("-crl_check", "-CRL", "class1-crl.pem"));
             Tools.Result refused = Tools.run(dir, client);

@@ -123,7 +123,7 @@ public final class CaHierarchy {
             b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key));
             if (parent != null) {
                 b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(issuerKey));
-                addStatusLocations(b, settings, parent);
+                addStatusLocations(b, settings, parent, settings.crlUrl(parent));
             }
             return new JcaX509CertificateConverter().getCertificate(b.build(signer));
         } catch (CertificateException | CertIOException | java.security.NoSuchAlgorithmException e) {
@@ -151,10 +151,10 @@ public final class CaHierarchy {
         }
     }
 
-    /** CRL distribution point and OCSP/CA issuer locations of the CA that signs the certificate. */
-    public static void addStatusLocations(X509v3CertificateBuilder b, CaSettings settings, CaId issuer)
+    /** The CRL distribution point given, and the OCSP/CA issuer locations of the CA that signs the certificate. */
+    public static void addStatusLocations(X509v3CertificateBuilder b, CaSettings settings, CaId issuer, String crlUrl)
             throws CertIOException {
-        GeneralName crl = new GeneralName(GeneralName.uniformResourceIdentifier, settings.crlUrl(issuer));
+        GeneralName crl = new GeneralName(GeneralName.uniformResourceIdentifier, crlUrl);
         b.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {
                 new DistributionPoint(new DistributionPointName(new GeneralNames(crl)), null, null)}));
         b.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(new AccessDescription[] {

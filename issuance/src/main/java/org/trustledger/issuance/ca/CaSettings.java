@@ -29,8 +29,14 @@ public record CaSettings(Path keyDirectory, char[] passphrase, String keyAlgorit
         }
     }
 
+    /** The CA-level CRL: revoked CA certificates (the distribution point of the intermediate). */
     public String crlUrl(org.trustledger.issuance.api.CaId ca) {
         return baseUrl + "/crl/" + ca.slug() + ".crl";
+    }
+
+    /** One shard of the CA's CRL of members' certificates ({@link org.trustledger.issuance.status.CrlShards}). */
+    public String crlUrl(org.trustledger.issuance.api.CaId ca, int shard) {
+        return baseUrl + "/crl/" + ca.slug() + "-" + shard + ".crl";
     }
 
     public String ocspUrl(org.trustledger.issuance.api.CaId ca) {

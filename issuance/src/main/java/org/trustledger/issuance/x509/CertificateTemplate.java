@@ -28,6 +28,7 @@ import org.bouncycastle.operator.ContentSigner;
 import org.trustledger.issuance.api.CaId;
 import org.trustledger.issuance.api.CertificateKind;
 import org.trustledger.issuance.ca.CaHierarchy;
+import org.trustledger.issuance.status.CrlShards;
 import org.trustledger.issuance.ca.Signer;
 
 /**
@@ -59,7 +60,7 @@ public record CertificateTemplate(BigInteger serial, CertificateKind kind, CaId 
             b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(publicKey));
             b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(
                     SubjectPublicKeyInfo.getInstance(ca.publicKey().getEncoded())));
-            CaHierarchy.addStatusLocations(b, cas.settings(), issuer);
+            CaHierarchy.addStatusLocations(b, cas.settings(), issuer, cas.settings().crlUrl(issuer, CrlShards.of(serial)));
             return b.build(signer);
         } catch (CertIOException e) {
             throw new IllegalStateException("Cannot encode certificate " + serial.toString(16) + ": " + e.getMessage(), e);

@@ -31,6 +31,7 @@ public class CaEndpoints {
 
     static final MediaType PKIX_CERT = MediaType.parseMediaType("application/pkix-cert");
     static final MediaType PKIX_CRL = MediaType.parseMediaType("application/pkix-crl");
+    private static final java.util.regex.Pattern CRL_FILE = java.util.regex.Pattern.compile("([a-z0-9]{1,20})(?:-([0-9]{1,2}))?\\.crl");
     static final MediaType OCSP_RESPONSE = MediaType.parseMediaType("application/ocsp-response");
     private final CaHierarchy cas;
     private final CrlPublisher crls;
@@ -74,12 +75,15 @@ public class CaEndpoints {
 
     @GetMapping("/crl/{file:.+}")
     public ResponseEntity<byte[]> crl(@PathVariable String file) {
-        if (!file.endsWith(".crl")) {
-            return notFound("CRLs are at /crl/class1.crl and /crl/class3.crl.");
+        java.util.regex.Matcher m = CRL_FILE.matcher(file);
+        if (!m.matches()) {
+            return notFound("CRLs are at /crl/<ca>-<shard>.crl (members' certificates; each names its shard in its"
+                    + " CRL distribution point) and /crl/<ca>.crl (CA certificates), <ca> class1 or class3.");
         }
         try {
-            CaId ca = CaId.ofSlug(file.substring(0, file.length() - 4));
-            return ResponseEntity.ok().contentType(PKIX_CRL).cacheControl(CacheControl.noCache()).body(crls.current(ca));
+            CaId ca = CaId.ofSlug(m.group(1));
+            int shard = m.group(2) == null ? CrlPublisher.CA_CERTIFICATES : Integer.parseInt(m.group(2));
+            return ResponseEntity.ok().contentType(PKIX_CRL).cacheControl(CacheControl.noCache()).body(crls.current(ca, shard));
         } catch (IllegalArgumentException e) {
             return notFound(e.getMessage());
         }
