@@ -29,9 +29,19 @@ public class AssuranceRegistry {
     }
 
     public void record(Parties p) {
-        parties.replaceOne(eq("_id", p.assuranceId()), new Document("_id", p.assuranceId())
-                .append("assureeId", p.assureeId()).append("assurerId", p.assurerId()).append("kind", p.kind().name()),
-                new ReplaceOptions().upsert(true));
+        parties.replaceOne(eq("_id", p.assuranceId()), document(p), new ReplaceOptions().upsert(true));
+    }
+
+    /** Records new assurances in one write, for a generated ledger (the demo and benchmark data). */
+    public void recordAll(java.util.List<Parties> fresh) {
+        if (!fresh.isEmpty()) {
+            parties.insertMany(fresh.stream().map(AssuranceRegistry::document).toList());
+        }
+    }
+
+    private static Document document(Parties p) {
+        return new Document("_id", p.assuranceId()).append("assureeId", p.assureeId()).append("assurerId", p.assurerId())
+                .append("kind", p.kind().name());
     }
 
     public Optional<Parties> find(String assuranceId) {

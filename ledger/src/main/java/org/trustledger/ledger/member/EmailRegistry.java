@@ -82,6 +82,17 @@ public class EmailRegistry {
         return Optional.of(existing);
     }
 
+    /**
+     * Records verified claims of fresh addresses in one write, for a generated ledger (the demo and
+     * benchmark data); the addresses must not be claimed yet.
+     */
+    public void claimVerified(java.util.List<Claim> fresh) {
+        if (!fresh.isEmpty()) {
+            claims.insertMany(fresh.stream().map(c -> new Document("_id", c.email()).append("memberId", c.memberId())
+                    .append("claimedAt", Date.from(c.claimedAt())).append("verified", true)).toList());
+        }
+    }
+
     public Optional<Claim> find(String email) {
         Document d = claims.find(eq("_id", email)).first();
         if (d == null) {
