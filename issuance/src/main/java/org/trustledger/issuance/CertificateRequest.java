@@ -58,16 +58,24 @@ public class CertificateRequest {
         if (issued) {
             throw new IssuanceRefusal(IssuanceRefusalCode.NOT_ISSUED, "Request " + requestId + " is already signed.");
         }
+        if (revoked) {
+            throw new IssuanceRefusal(IssuanceRefusalCode.ALREADY_REVOKED, "Serial " + reservation.serial()
+                    + " was revoked before it was signed: it will never be.");
+        }
         CertificateIssued certificate = desk.sign(reservation);
         apply(certificate);
         return certificate;
     }
 
+    /**
+     * Revokes the certificate, or a serial that was reserved but never signed (the server died between
+     * the two steps): such a serial goes on the CRL too, so that nothing could ever be accepted under it.
+     */
     @CommandHandler
     public void handle(RevokeCertificateCommand cmd, RevocationPolicy policy, Clock clock) {
-        if (!issued) {
-            throw new IssuanceRefusal(IssuanceRefusalCode.NOT_ISSUED, "No certificate was issued for request "
-                    + requestId + ".");
+        if (reservation == null) {
+            throw new IssuanceRefusal(IssuanceRefusalCode.NOT_ISSUED, "Request " + requestId
+                    + " was refused: there is nothing to revoke.");
         }
         if (revoked) {
             throw new IssuanceRefusal(IssuanceRefusalCode.ALREADY_REVOKED, "Certificate " + reservation.serial()

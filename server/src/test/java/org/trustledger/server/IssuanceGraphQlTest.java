@@ -151,6 +151,11 @@ class IssuanceGraphQlTest extends LoggedInGraphQlTest {
         return (String) ((Map<String, Object>) payload.get("error")).get("code");
     }
 
+    /** A serial as OpenSSL prints it in a CRL: upper case, padded to whole bytes (a 31-digit serial gets a 0). */
+    static String opensslSerial(String hex) {
+        return (hex.length() % 2 == 1 ? "0" + hex : hex).toUpperCase();
+    }
+
     Map<String, Object> revoke(String serial, String reason, String by) {
         return ids.asId(by).document("mutation($s: String!, $r: RevocationReason!, $by: ID) { revokeCertificate(serial: $s,"
                         + " reason: $r, requestedBy: $by) { certificate { " + CERT_FIELDS + " } error { code message } } }")
@@ -290,7 +295,7 @@ class IssuanceGraphQlTest extends LoggedInGraphQlTest {
         assertThat(Tools.ok(dir, "openssl", "x509", "-in", "assured.pem", "-noout", "-text")).contains(shard);
         Files.write(dir.resolve("class3.crl"), http(shard));
         assertThat(Tools.ok(dir, "openssl", "crl", "-inform", "DER", "-in", "class3.crl", "-noout", "-text",
-                "-CAfile", "chain.pem")).contains("verify OK", "Serial Number: " + serial.toUpperCase(), "Key Compromise",
+                "-CAfile", "chain.pem")).contains("verify OK", "Serial Number: " + opensslSerial(serial), "Key Compromise",
                 "Issuing Distribution Point", "Only User Certificates", shard);
         Files.write(dir.resolve("class1-ca.crl"), http(BASE + "/crl/class1.crl"));
         Tools.ok(dir, "openssl", "crl", "-inform", "DER", "-in", "class3.crl", "-out", "class3-crl.pem");
@@ -447,6 +452,49 @@ class IssuanceGraphQlTest extends LoggedInGraphQlTest {
         graphQl.document("query($s: String!) { certificate(serial: $s) { revocationReason } }")
                 .variable("s", cert.get("serial")).execute().path("certificate.revocationReason").entity(String.class)
                 .isEqualTo("PRIVILEGE_WITHDRAWN");
+    }
+
+    @Autowired
+    org.axonframework.commandhandling.gateway.CommandGateway commands;
+
+    /**
+     * A serial reserved but never signed (as after a crash between the two steps) is listed as RESERVED,
+     * OCSP calls it unknown, and support can revoke it: it goes on its shard's CRL, and it can never be
+     * signed afterwards.
+     */
+    @Test
+    void a_serial_reserved_but_never_signed_can_be_revoked_onto_the_crl() throws Exception {
+        caFiles();
+        String member = helper().registerAndVerify(LedgerGraphQlTest.uniqueEmail(), "1979-09-09");
+        String requestId = java.util.UUID.randomUUID().toString();
+        commands.sendAndWait(new org.trustledger.issuance.api.RequestCertificateCommand(requestId, member,
+                org.trustledger.issuance.api.CertificateKind.CLIENT, null, Workload.publicKey(), null, null, null, null,
+                null, null, null, member)); // reserved; the signing step never comes
+        String serial = null;
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (serial == null && System.currentTimeMillis() < deadline) {
+            List<Map<String, Object>> certs = graphQl.document("query($m: ID!) { member(id: $m) { certificates { serial status } } }")
+                    .variable("m", member).execute().path("member.certificates").entityList(Map.class).get()
+                    .stream().map(m -> (Map<String, Object>) m).toList();
+            serial = certs.isEmpty() ? null : (String) certs.get(0).get("serial");
+            if (serial != null) {
+                assertThat(certs.get(0).get("status")).isEqualTo("RESERVED");
+            }
+            Thread.sleep(50);
+        }
+        assertThat(serial).as("the reservation is listed").isNotNull();
+        Map<?, ?> revoked = (Map<?, ?>) revoke(serial, "PRIVILEGE_WITHDRAWN", helper().memberId(LedgerGraphQlTest.FOUNDERS[0]))
+                .get("certificate");
+        assertThat(revoked.get("status")).isEqualTo("REVOKED");
+        Files.write(dir.resolve("reserved.crl"), http(BASE + "/crl/class1-" + CrlShards.of(serial) + ".crl"));
+        assertThat(Tools.ok(dir, "openssl", "crl", "-inform", "DER", "-in", "reserved.crl", "-noout", "-text",
+                "-CAfile", "class1.pem")).contains("verify OK", "Serial Number: " + opensslSerial(serial), "Privilege Withdrawn");
+        try {
+            commands.sendAndWait(new org.trustledger.issuance.api.SignCertificateCommand(requestId));
+            throw new AssertionError("a revoked reservation was signed");
+        } catch (org.trustledger.issuance.api.IssuanceRefusal e) {
+            assertThat(e.code()).isEqualTo(org.trustledger.issuance.api.IssuanceRefusalCode.ALREADY_REVOKED);
+        }
     }
 
     @Autowired

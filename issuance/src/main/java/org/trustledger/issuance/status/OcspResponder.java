@@ -196,14 +196,14 @@ public class OcspResponder {
             return CertificateStatus.GOOD; // the Class 3 intermediate: relying parties check it too
         }
         Optional<CertificateView> cert = register.certificate(serial.toString(16)).filter(c -> c.issuer() == ca);
-        if (cert.isEmpty() || cert.get().pem() == null) {
+        if (cert.isEmpty()) {
             return new UnknownStatus();
         }
         CertificateView c = cert.get();
         if (c.revokedAt() != null) {
             return new RevokedStatus(Date.from(c.revokedAt()), c.revocationReason().code());
         }
-        return CertificateStatus.GOOD;
+        return c.pem() == null ? new UnknownStatus() : CertificateStatus.GOOD; // reserved, never signed: unknown
     }
 
     private static byte[] status(int code) {

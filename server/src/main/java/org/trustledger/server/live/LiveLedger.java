@@ -39,6 +39,8 @@ public class LiveLedger implements SmartLifecycle {
     private final Duration wait;
     private final Sinks.Many<LiveEvent> sink = Sinks.many().multicast().directBestEffort();
     private volatile boolean running;
+    /** The read models were found far behind: hand events out without waiting (reader thread only). */
+    private boolean lagging;
     private Thread reader;
 
     /** One recorded event, as subscribers see it (no payload: payloads carry personal data and hashes). */
@@ -91,18 +93,27 @@ public class LiveLedger implements SmartLifecycle {
         }
     }
 
-    /** Holds the event back until its read model has applied it, or the read-model wait has passed. */
+    /**
+     * Holds the event back until its read model has applied it, or the read-model wait has passed. Once a
+     * wait has run out (a rebuild, a long outage: the read model is far behind), events are handed out at
+     * once until one is found already applied, so that the feed never falls further behind the ledger.
+     */
     private void awaitReadModel(DomainEventMessage<?> d) throws InterruptedException {
         ToLongFunction<String> seen = applied.get(d.getType());
         if (seen == null) {
+            return;
+        }
+        if (lagging) {
+            lagging = seen.applyAsLong(d.getAggregateIdentifier()) < d.getSequenceNumber();
             return;
         }
         long deadline = System.nanoTime() + wait.toNanos();
         long sleep = 1;
         while (running && seen.applyAsLong(d.getAggregateIdentifier()) < d.getSequenceNumber()) {
             if (System.nanoTime() > deadline) {
-                log.debug("Read model has not applied {} #{} of {} within {}; handing it out anyway",
-                        d.getPayloadType().getSimpleName(), d.getSequenceNumber(), d.getAggregateIdentifier(), wait);
+                log.info("The read models are more than {} behind the ledger; live events are handed out without"
+                        + " waiting for them until they catch up", wait);
+                lagging = true;
                 return;
             }
             Thread.sleep(sleep);
