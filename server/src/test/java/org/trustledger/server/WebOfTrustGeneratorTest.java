@@ -41,7 +41,7 @@ class WebOfTrustGeneratorTest {
     static ConfigurableApplicationContext start() {
         return new SpringApplicationBuilder(TrustLedgerApplication.class).run(Args.of(Map.of("server.port", "0",
                 "trustledger.embedded.storage", "memory", "trustledger.passphrase-hash-cost", "4",
-                "trustledger.demo.members", "1500", "trustledger.demo.seed", "7")));
+                "trustledger.demo.members", "2500", "trustledger.demo.seed", "7")));
     }
 
     static List<EventMessage<?>> ledger(ConfigurableApplicationContext app) throws InterruptedException {
@@ -62,8 +62,8 @@ class WebOfTrustGeneratorTest {
             first = fingerprint(events);
             Map<String, Integer> byType = new HashMap<>();
             events.forEach(e -> byType.merge(e.getPayloadType().getSimpleName(), 1, Integer::sum));
-            assertThat(byType.get("MemberRegistered")).isEqualTo(1500 + 21);
-            assertThat(byType.get("AssuranceRecorded")).isGreaterThan(1500);
+            assertThat(byType.get("MemberRegistered")).isEqualTo(2500 + 21);
+            assertThat(byType.get("AssuranceRecorded")).isGreaterThan(2500);
             assertThat(byType.get("AssurerChallengePassed")).isPositive();
             assertThat(byType.get("TtpAssuranceRecorded")).isPositive();
             assertThat(byType.get("AssuranceVoided")).isPositive();
@@ -75,6 +75,20 @@ class WebOfTrustGeneratorTest {
                     .forEach(e -> given.merge(((AssuranceRecorded) e.getPayload()).assurerId(), 1, Integer::sum));
             List<Integer> counts = given.values().stream().sorted().toList();
             assertThat(counts.get(counts.size() - 1)).isGreaterThan(10 * counts.get(counts.size() / 2));
+
+            // The projections take it in whole: every generated member in the read model, with the points
+            // the events give them.
+            org.trustledger.query.MemberReadModel members = app.getBean(org.trustledger.query.MemberReadModel.class);
+            List<String> ids = events.stream().filter(e -> e.getPayload() instanceof MemberRegistered)
+                    .map(e -> ((MemberRegistered) e.getPayload()).memberId()).toList();
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            String last = ids.get(ids.size() - 1);
+            while (members.lastSequence(last) < 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            for (String id : ids) {
+                assertThat(members.member(id)).as("member " + id + " projected").isPresent();
+            }
 
             // The real ledger takes it on: a generated Assurer records an assurance through the real command,
             // loaded from the generated events, judged by the experience they have there.

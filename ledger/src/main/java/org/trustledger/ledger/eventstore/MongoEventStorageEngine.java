@@ -289,7 +289,7 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
         if (size == 1 || events.find(eq("_id", markerId(batch))).first() != null) {
             return false; // a committed event: a real concurrent modification
         }
-        Instant written = parseTimestamp(holder.getString("timestamp"));
+        Instant written = writtenAt(holder);
         if (written.plus(abandonedBatchTimeout).isAfter(clock.instant())) {
             return false; // its writer may still be finishing
         }
@@ -367,6 +367,7 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
                 .append("type", type)
                 .append("eventIdentifier", event.getIdentifier())
                 .append("timestamp", TIMESTAMP.format(event.getTimestamp()))
+                .append("writtenAt", TIMESTAMP.format(clock.instant()))
                 .append("payloadType", payload.getType().getName())
                 .append("payloadRevision", payload.getType().getRevision())
                 .append("payload", payload.getData())
@@ -481,7 +482,7 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
         GapAwareTrackingToken previous = token;
         for (Document d : docs) {
             long globalIndex = d.getLong("_id");
-            boolean allowGaps = parseTimestamp(d.getString("timestamp")).isAfter(gapFrame);
+            boolean allowGaps = writtenAt(d).isAfter(gapFrame);
             GapAwareTrackingToken next;
             if (previous == null) {
                 next = GapAwareTrackingToken.newInstance(globalIndex, allowGaps
@@ -523,7 +524,7 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
         SortedSet<Long> gaps = token.getGaps();
         List<Long> after = gaps.stream().map(g -> g + 1).toList();
         Map<Long, Instant> written = new HashMap<>();
-        events.find(in("_id", after)).forEach(d -> written.put(d.getLong("_id"), parseTimestamp(d.getString("timestamp"))));
+        events.find(in("_id", after)).forEach(d -> written.put(d.getLong("_id"), writtenAt(d)));
         Instant frame = clock.instant().minus(gapTimeout);
         GapAwareTrackingToken cleaned = token;
         for (long gap : gaps) {
@@ -596,6 +597,18 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
 
     private static Instant parseTimestamp(String value) {
         return Instant.parse(value);
+    }
+
+    /**
+     * When the engine wrote the event, by its own clock: what gap and abandoned-batch decisions go by.
+     * Not the event's timestamp, which may lie far in the past (imported or generated history, a node's
+     * slow clock): a reader that took an unfinished batch of such events for ancient gaps dropped them
+     * for good, and a writer still writing one could have had it reclaimed. Events stored before this
+     * field existed fall back to their timestamp.
+     */
+    private static Instant writtenAt(Document d) {
+        String written = d.getString("writtenAt");
+        return parseTimestamp(written != null ? written : d.getString("timestamp"));
     }
 
     /** True when the exception is a duplicate key on the aggregate/sequence index. */

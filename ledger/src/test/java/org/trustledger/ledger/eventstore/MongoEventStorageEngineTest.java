@@ -268,6 +268,35 @@ class MongoEventStorageEngineTest {
         assertThat(readAll(engine, null)).hasSize(3);
     }
 
+    /**
+     * Events stamped long ago (imported or generated history) whose batch is still unfinished when a
+     * reader passes: they are gaps by the engine's write time, not dropped for their ancient timestamps.
+     */
+    @Test
+    void an_unfinished_batch_of_old_events_is_delivered_once_it_completes() {
+        long first = engine.allocate(2);
+        Instant longAgo = Instant.parse("2023-07-01T00:00:00Z");
+        List<Document> batch = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            batch.add(engine.toDocument(stampedLongAgo("old" + i, longAgo), serializer, first + i, first, 2));
+        }
+        db.getCollection("events").insertMany(batch); // the writer is between its events and its marker
+        engine.appendEvents(stampedLongAgo("later", longAgo));
+        List<TrackedEventMessage<?>> seen = readAll(engine, null);
+        assertThat(seen).extracting(MongoEventStorageEngineTest::emailOf).containsExactly("later-0@example.org");
+        assertThat(((GapAwareTrackingToken) seen.get(0).trackingToken()).getGaps()).containsExactly(first, first + 1);
+
+        db.getCollection("events").insertOne(new Document("_id", "batch:" + first).append("aggSeq", "batch:" + first)
+                .append("size", 2));
+        assertThat(readAll(engine, seen.get(0).trackingToken())).extracting(MongoEventStorageEngineTest::emailOf)
+                .containsExactly("old0-0@example.org", "old1-0@example.org");
+    }
+
+    static DomainEventMessage<EmailVerified> stampedLongAgo(String aggregate, Instant at) {
+        return new GenericDomainEventMessage<>("Member", aggregate, 0, new EmailVerified(aggregate, aggregate + "-0@example.org",
+                at), org.axonframework.messaging.MetaData.emptyInstance(), java.util.UUID.randomUUID().toString(), at);
+    }
+
     @Test
     void a_batch_left_unfinished_by_a_crashed_writer_is_invisible_and_reclaimed_later() {
         long first = engine.allocate(2);
