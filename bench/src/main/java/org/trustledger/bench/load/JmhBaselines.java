@@ -1,0 +1,86 @@
+package org.trustledger.bench.load;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+import org.trustledger.bench.CertificateIssuanceBenchmark;
+import org.trustledger.bench.CrlBenchmark;
+import org.trustledger.bench.OcspResponseBenchmark;
+
+/**
+ * The module's JMH benchmarks run from inside the driver through JMH's {@link Runner} API, before any
+ * server starts (so that nothing else competes for the two cores), with short settings: the ratios
+ * printed next to the load figures then compare two measurements of the same machine in the same
+ * state, minutes apart, instead of a figure against a number copied from another day. One thread,
+ * one fork; throughput benchmarks warm up 1 x 2 s and measure 2 x 3 s, CRLs one shot to warm up and
+ * two measured.
+ */
+final class JmhBaselines {
+
+    /** One JMH figure: e.g. key "1b EC-P256", 1,897 ops/s. */
+    record Baseline(String key, String label, double score, double error, String unit) {
+    }
+
+    private JmhBaselines() {
+    }
+
+    /**
+     * @param withCrls also the CRL benchmarks (figure 7; about a minute more), so that one run of
+     *                 {@code bench/run} covers the whole JMH suite
+     */
+    static Map<String, Baseline> run(boolean withCrls) throws RunnerException {
+        List<String> includes = new ArrayList<>(List.of(
+                benchmark(CertificateIssuanceBenchmark.class, "buildAndSign"),
+                benchmark(CertificateIssuanceBenchmark.class, "parseCsrCheckBuildAndSign"),
+                benchmark(OcspResponseBenchmark.class, "buildAndSign")));
+        if (withCrls) {
+            includes.add(benchmark(CrlBenchmark.class, "buildAndSign"));
+        }
+        ChainedOptionsBuilder options = new OptionsBuilder().forks(1).threads(1)
+                .warmupIterations(1).warmupTime(TimeValue.seconds(2))
+                .measurementIterations(2).measurementTime(TimeValue.seconds(3))
+                .verbosity(VerboseMode.SILENT).shouldFailOnError(true);
+        for (String include : includes) {
+            options.include(include);
+        }
+        Collection<RunResult> results = new Runner(options.build()).run();
+        Map<String, Baseline> baselines = new LinkedHashMap<>();
+        for (RunResult r : results) {
+            String method = r.getParams().getBenchmark();
+            String key;
+            String label;
+            if (method.endsWith("CertificateIssuanceBenchmark.buildAndSign")) {
+                key = "1a " + r.getParams().getParam("issuerKey");
+                label = "(1a) certificate build + sign, " + r.getParams().getParam("issuerKey") + " issuer";
+            } else if (method.endsWith("parseCsrCheckBuildAndSign")) {
+                key = "1b " + r.getParams().getParam("issuerKey");
+                label = "(1b) certificate from a PEM CSR, " + r.getParams().getParam("issuerKey") + " issuer";
+            } else if (method.endsWith("OcspResponseBenchmark.buildAndSign")) {
+                key = "1c " + r.getParams().getParam("responderKey");
+                label = "(1c) OCSP response build + sign, " + r.getParams().getParam("responderKey") + " responder";
+            } else {
+                key = "7 " + r.getParams().getParam("revoked");
+                label = String.format("(7) CRL of %,d entries, EC-P256",
+                        Integer.parseInt(r.getParams().getParam("revoked")));
+            }
+            baselines.put(key, new Baseline(key, label + " (JMH, 1 thread)", r.getPrimaryResult().getScore(),
+                    r.getPrimaryResult().getScoreError(), r.getPrimaryResult().getScoreUnit()));
+        }
+        return baselines;
+    }
+
+    /** JMH includes are regular expressions: the method's full name, quoted, anchored at the end. */
+    private static String benchmark(Class<?> type, String method) {
+        return Pattern.quote(type.getName() + "." + method) + "$";
+    }
+}
