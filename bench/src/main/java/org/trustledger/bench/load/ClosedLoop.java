@@ -1,10 +1,6 @@
 package org.trustledger.bench.load;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
@@ -35,16 +31,10 @@ final class ClosedLoop {
         long windowStart = start + warmup.toNanos();
         AtomicLong windowEnd = new AtomicLong(windowStart + measure.toNanos());
         AtomicBoolean exhausted = new AtomicBoolean();
-        AtomicLong ok = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
-        Map<String, Long> failures = new ConcurrentHashMap<>();
-        List<Latencies> latencies = new ArrayList<>();
-        List<Thread> threads = new ArrayList<>();
+        Tally tally = new Tally();
         for (int i = 0; i < clients; i++) {
             Supplier<Outcome> send = client.apply(i);
-            Latencies mine = new Latencies();
-            latencies.add(mine);
-            Thread t = new Thread(() -> {
+            tally.client(name + "-" + i, mine -> {
                 while (true) {
                     long begin = System.nanoTime();
                     if (begin >= windowEnd.get()) {
@@ -60,24 +50,12 @@ final class ClosedLoop {
                     if (begin < windowStart || end > windowEnd.get()) {
                         continue;
                     }
-                    if (outcome.ok()) {
-                        ok.incrementAndGet();
-                        mine.record(end - begin);
-                    } else {
-                        failed.incrementAndGet();
-                        failures.merge(outcome.code(), 1L, Long::sum);
-                    }
+                    tally.record(outcome, mine, end - begin);
                 }
-            }, name + "-" + i);
-            t.setDaemon(true);
-            threads.add(t);
+            });
         }
-        threads.forEach(Thread::start);
-        for (Thread t : threads) {
-            t.join();
-        }
+        tally.runAll();
         double seconds = (windowEnd.get() - windowStart) / 1e9;
-        return new LoadResult(name, ok.get(), failed.get(), seconds, Latencies.merge(latencies), failures,
-                exhausted.get());
+        return tally.result(name, seconds, exhausted.get());
     }
 }

@@ -1,10 +1,6 @@
 package org.trustledger.bench.load;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -32,15 +28,9 @@ final class OpenLoop {
         long windowEnd = windowStart + measure.toNanos();
         long total = (windowEnd - start) / interval;
         AtomicLong next = new AtomicLong();
-        AtomicLong ok = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
-        Map<String, Long> failures = new ConcurrentHashMap<>();
-        List<Latencies> latencies = new ArrayList<>();
-        List<Thread> threads = new ArrayList<>();
+        Tally tally = new Tally();
         for (int i = 0; i < workers; i++) {
-            Latencies mine = new Latencies();
-            latencies.add(mine);
-            Thread t = new Thread(() -> {
+            tally.client(name + "-" + i, mine -> {
                 for (long k = next.getAndIncrement(); k < total; k = next.getAndIncrement()) {
                     long due = start + k * interval;
                     for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
@@ -51,24 +41,12 @@ final class OpenLoop {
                     if (due < windowStart) {
                         continue;
                     }
-                    if (outcome.ok()) {
-                        ok.incrementAndGet();
-                        mine.record(end - due);
-                    } else {
-                        failed.incrementAndGet();
-                        failures.merge(outcome.code(), 1L, Long::sum);
-                    }
+                    tally.record(outcome, mine, end - due);
                 }
-            }, name + "-" + i);
-            t.setDaemon(true);
-            threads.add(t);
+            });
         }
-        threads.forEach(Thread::start);
-        for (Thread t : threads) {
-            t.join();
-        }
+        tally.runAll();
         // The rate offered was perSecond; the achieved one counts requests due in the window that succeeded.
-        return new LoadResult(name, ok.get(), failed.get(), measure.toNanos() / 1e9, Latencies.merge(latencies),
-                failures, false);
+        return tally.result(name, measure.toNanos() / 1e9, false);
     }
 }
