@@ -25,23 +25,15 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static ServerProcess start(Path dataDir, String name, Map<String, String> extraEnv) throws Exception {
-        Path jar = Path.of(System.getProperty("trustledger.jar", "target/trust-ledger.jar"));
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException("The packaged jar " + jar + " is missing: run mvn verify");
-        }
         int port = freePort();
-        Path logs = Path.of("target", "it-logs");
-        Files.createDirectories(logs);
-        Path log = logs.resolve(name + ".log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString());
+        Path log = log(name);
+        ProcessBuilder pb = jar(log);
         pb.environment().put("PORT", Integer.toString(port));
         pb.environment().put("TRUSTLEDGER_DATA_DIR", dataDir.toString());
         pb.environment().put("TRUSTLEDGER_GENESIS_FILE", Path.of("src/test/resources/genesis-test.json").toAbsolutePath().toString());
         pb.environment().put("TRUSTLEDGER_DEV_MODE", "true");
         pb.environment().put("TRUSTLEDGER_PASSPHRASE_HASH_COST", "4");
         pb.environment().putAll(extraEnv);
-        pb.redirectErrorStream(true).redirectOutput(log.toFile());
         ServerProcess server = new ServerProcess(port, pb.start(), log);
         server.awaitUp();
         return server;
@@ -98,6 +90,30 @@ final class ServerProcess implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        stop(process);
+    }
+
+    /** {@code java -jar trust-ledger.jar} plus {@code args}, its output to {@code log}. */
+    static ProcessBuilder jar(Path log, String... args) {
+        Path jar = Path.of(System.getProperty("trustledger.jar", "target/trust-ledger.jar"));
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("The packaged jar " + jar + " is missing: run mvn verify");
+        }
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+        command.addAll(java.util.List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    }
+
+    /** Where the child process named {@code name} logs: {@code target/it-logs/<name>.log}. */
+    static Path log(String name) throws IOException {
+        Path logs = Path.of("target", "it-logs");
+        Files.createDirectories(logs);
+        return logs.resolve(name + ".log");
+    }
+
+    /** SIGTERM (shutdown hooks run), SIGKILL if it has not ended within 30 s. */
+    static void stop(Process process) throws InterruptedException {
         if (process.isAlive()) {
             process.destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {

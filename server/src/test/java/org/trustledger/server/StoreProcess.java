@@ -18,15 +18,10 @@ final class StoreProcess implements AutoCloseable {
     }
 
     static StoreProcess start(Path dataDir, String name) throws Exception {
-        Path jar = Path.of(System.getProperty("trustledger.jar", "target/trust-ledger.jar"));
         int port = ServerProcess.freePort();
-        Path logs = Path.of("target", "it-logs");
-        Files.createDirectories(logs);
-        Path log = logs.resolve(name + ".log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "store", "--data-dir", dataDir.toString(), "--port", Integer.toString(port));
-        pb.redirectErrorStream(true).redirectOutput(log.toFile());
-        StoreProcess store = new StoreProcess(port, pb.start(), log);
+        Path log = ServerProcess.log(name);
+        StoreProcess store = new StoreProcess(port, ServerProcess.jar(log, "store", "--data-dir", dataDir.toString(),
+                "--port", Integer.toString(port)).start(), log);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!(Files.exists(log) && Files.readString(log).contains("trust-ledger store listening on"))) {
             if (!store.process.isAlive() || System.nanoTime() > deadline) {
@@ -45,11 +40,6 @@ final class StoreProcess implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        if (process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        }
+        ServerProcess.stop(process);
     }
 }
