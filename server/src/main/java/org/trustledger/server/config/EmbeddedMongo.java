@@ -6,7 +6,6 @@ import com.mongodb.event.CommandStartedEvent;
 import com.mongodb.event.CommandSucceededEvent;
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.bson.Document;
 import io.netty.channel.Channel;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
@@ -71,7 +70,7 @@ public final class EmbeddedMongo implements AutoCloseable {
     /** A server on a file under {@code dataDir}; data survives restarts. */
     public static EmbeddedMongo onFile(Path dataDir) {
         MVStore store = open(dataDir);
-        EmbeddedMongo mongo = new EmbeddedMongo(store, new H2Backend(store), "127.0.0.1", 0);
+        EmbeddedMongo mongo = new EmbeddedMongo(store, new OrderedIndexH2Backend(store), "127.0.0.1", 0);
         log.info("Embedded MongoDB-compatible server on {} storing to {}", mongo.address, store.getFileStore().getFileName());
         return mongo;
     }
@@ -162,7 +161,7 @@ public final class EmbeddedMongo implements AutoCloseable {
     }
 
     /** The H2 backend committing after every durable write, before the reply leaves the server. */
-    private static final class CommittingH2Backend extends H2Backend {
+    private static final class CommittingH2Backend extends OrderedIndexH2Backend {
 
         private final MVStore store;
 

@@ -1,0 +1,123 @@
+package org.trustledger.server.config;
+
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.in;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.LongStream;
+import org.bson.Document;
+import org.h2.mvstore.MVStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Index keys ordered by value, and the one-time rebuild of a store whose indexes were built in the old order. */
+class OrderedIndexH2BackendTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void aStoreWrittenWithTheOldKeyOrderIsRebuiltOnceAndAnswersEveryLookupAsBefore() {
+        // Written exactly as stores were written before: plain H2Backend, serialized-byte key order.
+        try (MVStore store = new MVStore.Builder().fileName(dataDir.resolve("ledger.mv.db").toString()).open()) {
+            MongoServer server = new MongoServer(new H2Backend(store));
+            server.bind("127.0.0.1", 0);
+            try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + server.getLocalAddress().getPort())) {
+                write(client.getDatabase("trustledger").getCollection("events"), 0, 3_000);
+            }
+            assertThat(store.hasMap(OrderedIndexH2Backend.FORMAT_MAP)).isFalse();
+            server.shutdown(); // closes the backend and commits and closes the store
+        }
+
+        for (int start = 0; start < 2; start++) {
+            try (EmbeddedMongo mongo = EmbeddedMongo.onFile(dataDir);
+                    MongoClient client = MongoClients.create(mongo.connectionString("trustledger"))) {
+                MongoCollection<Document> events = client.getDatabase("trustledger").getCollection("events");
+                int total = 3_000 + start * 1_000;
+                assertThat(events.countDocuments()).isEqualTo(total);
+                Random random = new Random(start);
+                for (int i = 0; i < 500; i++) {
+                    long id = random.nextInt(total);
+                    Document byId = events.find(eq("_id", id)).first();
+                    assertThat(byId).as("_id %d", id).isNotNull();
+                    assertThat(events.find(eq("aggSeq", byId.getString("aggSeq"))).first()).isEqualTo(byId);
+                }
+                List<Long> some = LongStream.range(0, 50).map(i -> i * 37 % total).boxed().toList();
+                assertThat(events.find(in("_id", some)).into(new ArrayList<>())).hasSize(some.size());
+                assertThat(events.find(eq("_id", (long) total)).first()).isNull();
+                // The unique indexes still refuse what they refused before, rebuilt or not.
+                assertThatThrownBy(() -> events.insertOne(event(5)))
+                        .isInstanceOf(MongoWriteException.class).hasMessageContaining("duplicate key");
+                assertThatThrownBy(() -> events.insertOne(event(6).append("_id", 10_000_000L)))
+                        .isInstanceOf(MongoWriteException.class).hasMessageContaining("duplicate key");
+                write(events, total, total + 1_000);
+            }
+        }
+    }
+
+    @Test
+    void keyOrderIsATotalOrderConsistentWithEquality() {
+        OrderedIndexH2Backend.KeyOrder order = new OrderedIndexH2Backend.KeyOrder();
+        Random random = new Random(7);
+        List<KeyValue> keys = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            keys.add(randomKey(random));
+        }
+        for (KeyValue a : keys) {
+            for (KeyValue b : keys) {
+                int ab = order.compare(a, b);
+                assertThat(Integer.signum(ab)).as("%s vs %s", a, b).isEqualTo(-Integer.signum(order.compare(b, a)));
+                assertThat(ab == 0).as("%s vs %s", a, b).isEqualTo(a.equals(b));
+                for (KeyValue c : keys.subList(0, 40)) {
+                    if (ab < 0 && order.compare(b, c) < 0) {
+                        assertThat(order.compare(a, c)).as("%s < %s < %s", a, b, c).isNegative();
+                    }
+                }
+            }
+        }
+        assertThat(order.compare(new KeyValue(2.0), new KeyValue(10.0))).isNegative();
+        assertThat(order.compare(new KeyValue("a", 2.0), new KeyValue("a", 1.0))).isPositive();
+    }
+
+    private static KeyValue randomKey(Random random) {
+        int size = 1 + random.nextInt(2);
+        List<Object> values = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            values.add(switch (random.nextInt(5)) {
+                case 0 -> (double) random.nextInt(20);
+                case 1 -> (long) random.nextInt(20);
+                case 2 -> "s" + random.nextInt(20);
+                case 3 -> random.nextBoolean();
+                default -> new de.bwaldvogel.mongo.bson.Document("k", random.nextInt(3));
+            });
+        }
+        return new KeyValue(values);
+    }
+
+    private static void write(MongoCollection<Document> events, int from, int to) {
+        events.createIndex(Indexes.ascending("aggSeq"), new IndexOptions().unique(true).name("aggregate_sequence"));
+        List<Document> batch = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            batch.add(event(i));
+        }
+        events.insertMany(batch);
+    }
+
+    private static Document event(long i) {
+        return new Document("_id", i).append("aggSeq", "member-" + (i % 97) + "/" + (i / 97)).append("payload", "x" + i);
+    }
+}
