@@ -27,6 +27,7 @@ import org.trustledger.issuance.api.IssuanceRefusal;
 import org.trustledger.issuance.api.IssuanceRefusalCode;
 import org.trustledger.issuance.api.NameVariant;
 import org.trustledger.issuance.api.RequestCertificateCommand;
+import org.trustledger.issuance.ca.BouncyCastle;
 import org.trustledger.issuance.ca.CaHierarchy;
 import org.trustledger.issuance.x509.CertificateTemplate;
 import org.trustledger.issuance.x509.Linter;
@@ -222,7 +223,8 @@ public class IssuanceDesk {
                     + " linted; not issued.");
         }
         try {
-            if (!signed.isSignatureValid(new JcaContentVerifierProviderBuilder().build(cas.signer(r.issuer()).publicKey()))) {
+            if (!signed.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(BouncyCastle.PROVIDER)
+                    .build(cas.signer(r.issuer()).publicKey()))) {
                 throw new IllegalStateException("The CA's signature on " + r.serial() + " does not verify; not issued.");
             }
             byte[] der = signed.getEncoded();

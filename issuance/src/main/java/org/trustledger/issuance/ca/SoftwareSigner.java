@@ -2,15 +2,12 @@ package org.trustledger.issuance.ca;
 
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** A signing key held in memory (loaded from the encrypted PKCS#12 key store). */
 public final class SoftwareSigner implements Signer {
-
-    private static final BouncyCastleProvider PROVIDER = new BouncyCastleProvider();
 
     private final PrivateKey privateKey;
     private final X509Certificate certificate;
@@ -34,7 +31,7 @@ public final class SoftwareSigner implements Signer {
     static ContentSigner signerFor(PrivateKey key, String digest) {
         try {
             return new JcaContentSignerBuilder(Signer.signatureAlgorithm(key.getAlgorithm(), digest))
-                    .setProvider(PROVIDER).build(key);
+                    .setProvider(BouncyCastle.PROVIDER).build(key);
         } catch (OperatorCreationException e) {
             throw new IllegalStateException("Cannot sign with the " + key.getAlgorithm() + " key", e);
         }

@@ -36,7 +36,7 @@ public record RequestKey(SubjectPublicKeyInfo publicKey, String description) {
      * One provider for every check: building a BouncyCastleProvider takes milliseconds (5 to 8 ms here),
      * which made a CSR about 30 times slower to issue than a bare public key (bench, CertificateIssuanceBenchmark).
      */
-    private static final java.security.Provider PROVIDER = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+    private static final java.security.Provider PROVIDER = org.trustledger.issuance.ca.BouncyCastle.PROVIDER;
     static final int MIN_RSA_BITS = 2048;
     static final int MAX_RSA_BITS = 16384;
     private static final BigInteger MIN_EXPONENT = BigInteger.valueOf(65537);
