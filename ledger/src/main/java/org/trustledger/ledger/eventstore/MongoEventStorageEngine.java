@@ -471,11 +471,11 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
         long index = token == null ? LOWEST_INDEX - 1 : token.getIndex();
         Set<Long> ids = new LinkedHashSet<>(token == null ? Set.of() : token.getGaps());
         LongStream.rangeClosed(index + 1, index + batchSize).forEach(ids::add);
-        List<Document> docs = visible(events.find(in("_id", ids)).into(new ArrayList<>()));
-        if (docs.isEmpty()) {
-            docs = scanAhead(index + batchSize, batchSize);
+        Visible window = visibleInOrder(events.find(in("_id", ids)).into(new ArrayList<>()));
+        List<Document> docs = new ArrayList<>(window.docs());
+        if (docs.isEmpty() && !window.blocked()) {
+            docs = scanAhead(index, batchSize);
         }
-        docs.sort(Comparator.comparingLong(d -> d.getLong("_id")));
 
         Instant gapFrame = clock.instant().minus(gapTimeout);
         List<TrackedEventData<?>> result = new ArrayList<>(docs.size());
@@ -500,16 +500,29 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
 
     /**
      * When a whole window is empty, a range was allocated and not (yet) written. Look further ahead, up
-     * to the head, so that readers do not stall behind it; what is skipped becomes gaps in the token.
+     * to the head, so that readers do not stall behind it; what is skipped becomes gaps in the token. A
+     * multi-event batch still being written stops the look ahead (see {@link #visibleInOrder}). A batch
+     * may also have been written and completed while the windows before were read: then it is read again
+     * from its first event, so that none of its events become gaps behind its later ones.
      */
-    private List<Document> scanAhead(long from, int batchSize) {
+    private List<Document> scanAhead(long index, int batchSize) {
         long head = headIndex();
-        long start = from;
+        long start = index + batchSize;
         for (int window = 0; window < MAX_EMPTY_WINDOWS && start < head; window++) {
             List<Long> ids = LongStream.rangeClosed(start + 1, Math.min(head, start + batchSize)).boxed().toList();
-            List<Document> docs = visible(events.find(in("_id", ids)).into(new ArrayList<>()));
-            if (!docs.isEmpty()) {
-                return docs;
+            Visible found = visibleInOrder(events.find(in("_id", ids)).into(new ArrayList<>()));
+            if (found.blocked() && found.docs().isEmpty()) {
+                return new ArrayList<>();
+            }
+            if (!found.docs().isEmpty()) {
+                long batchStart = found.docs().stream().filter(d -> d.getInteger("batchSize", 1) > 1)
+                        .mapToLong(d -> d.getLong("batch")).min().orElse(Long.MAX_VALUE);
+                if (batchStart <= start) {
+                    long from = Math.max(index + 1, batchStart);
+                    List<Long> again = LongStream.range(from, from + batchSize).boxed().toList();
+                    return new ArrayList<>(visibleInOrder(events.find(in("_id", again)).into(new ArrayList<>())).docs());
+                }
+                return new ArrayList<>(found.docs());
             }
             start += batchSize;
         }
@@ -538,6 +551,42 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
             cleaned = cleaned.withGapsTruncatedAt(gap + 1);
         }
         return cleaned;
+    }
+
+    /** What a tracking read may hand out, in index order, and whether a batch being written held it back. */
+    private record Visible(List<Document> docs, boolean blocked) {
+    }
+
+    /**
+     * The events a tracking reader may hand out now, in index order. Events of a multi-event batch whose
+     * completion marker is missing are left out; if the batch was written within the abandoned-batch timeout
+     * it is still being written, and every event after it is held back too. Skipping it instead would hand out
+     * its later events first and leave the earlier ones as gaps, delivered afterwards out of order: a
+     * projection then saw a member's ninth event before their registration (generated web of trust, whose
+     * batches are a thousand events long). A batch older than that timeout was abandoned by a writer that
+     * died mid-way (its writer side reclaims it after the same timeout), and is only left out.
+     */
+    private Visible visibleInOrder(List<Document> found) {
+        List<Document> docs = new ArrayList<>(visible(found));
+        docs.sort(Comparator.comparingLong(d -> d.getLong("_id")));
+        if (docs.size() == found.size()) {
+            return new Visible(docs, false);
+        }
+        Set<Long> shown = new HashSet<>();
+        docs.forEach(d -> shown.add(d.getLong("_id")));
+        Instant frame = clock.instant().minus(abandonedBatchTimeout);
+        long firstBeingWritten = Long.MAX_VALUE;
+        for (Document d : found) {
+            long id = d.getLong("_id");
+            if (!shown.contains(id) && writtenAt(d).isAfter(frame)) {
+                firstBeingWritten = Math.min(firstBeingWritten, id);
+            }
+        }
+        if (firstBeingWritten == Long.MAX_VALUE) {
+            return new Visible(docs, false);
+        }
+        long stop = firstBeingWritten;
+        return new Visible(docs.stream().filter(d -> d.getLong("_id") < stop).toList(), true);
     }
 
     /** Leaves out events of a multi-event batch whose completion marker is not (yet) written. */
