@@ -425,6 +425,15 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
         return Optional.of(present);
     }
 
+    /**
+     * Whether the aggregate's event at {@code sequence} is in the store (and visible): one lookup by the
+     * unique aggregate/sequence index. Since an aggregate's sequence numbers have no holes, "no event at n + 1"
+     * means nothing was appended after event n, on any node.
+     */
+    public boolean hasEvent(String aggregateIdentifier, long sequence) {
+        return exists(aggregateIdentifier, sequence);
+    }
+
     private boolean exists(String aggregateIdentifier, long sequence) {
         return !visible(events.find(eq("aggSeq", aggregateIdentifier + "/" + sequence)).into(new ArrayList<>()))
                 .isEmpty();

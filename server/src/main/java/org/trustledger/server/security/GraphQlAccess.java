@@ -9,6 +9,7 @@ import graphql.schema.GraphQLObjectType;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.graphql.server.WebGraphQlInterceptor;
 import org.springframework.graphql.server.WebGraphQlRequest;
 import org.springframework.graphql.server.WebGraphQlResponse;
@@ -20,6 +21,7 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.trustledger.ledger.api.CallerStanding;
 import org.trustledger.ledger.api.DescribeCallerCommand;
 import org.trustledger.ledger.api.LedgerRefusal;
+import org.trustledger.ledger.eventstore.MongoEventStorageEngine;
 import org.trustledger.server.graphql.ApiException;
 import org.trustledger.server.graphql.ErrorCode;
 import reactor.core.publisher.Mono;
@@ -34,10 +36,19 @@ public class GraphQlAccess extends SimplePerformantInstrumentation implements We
     /** Longest string argument; PEM inputs are bounded by the request size (64 KiB) and their own checks. */
     static final int MAX_STRING = 4_000;
     static final Set<String> LONG_FIELDS = Set.of("csr", "publicKey");
+    /** Beyond this many members the remembered standings are forgotten and learnt again. */
+    static final int MAX_KNOWN = 100_000;
     private final CommandGateway commands;
+    private final MongoEventStorageEngine store;
+    /** Each caller's standing as the ledger gave it, with the last of their events it had seen. */
+    private final Map<String, Known> known = new ConcurrentHashMap<>();
 
-    public GraphQlAccess(CommandGateway commands) {
+    private record Known(long sequence, Caller caller) {
+    }
+
+    public GraphQlAccess(CommandGateway commands, MongoEventStorageEngine store) {
         this.commands = commands;
+        this.store = store;
     }
 
     @Override
@@ -66,11 +77,26 @@ public class GraphQlAccess extends SimplePerformantInstrumentation implements We
         if (memberId == null) {
             return Caller.ANONYMOUS;
         }
+        // The ledger's own record, not a projection; but asked of the member aggregate only when the member
+        // has new events. Loading it for every request took a lock on the aggregate (one token's concurrent
+        // requests queued behind each other) and replayed its events since the last snapshot: the cheapest
+        // request could not be answered 1,000 times a second. One lookup in the event store's unique
+        // aggregate/sequence index says whether anything was appended since, on any node.
+        Known k = known.get(memberId);
+        if (k != null && !store.hasEvent(memberId, k.sequence() + 1)) {
+            return k.caller();
+        }
         try {
+            long sequence = store.lastSequenceNumberFor(memberId).orElse(-1L); // read first: never newer than the standing
             CallerStanding standing = commands.sendAndWait(new DescribeCallerCommand(memberId));
-            return Caller.of(standing);
+            Caller caller = Caller.of(standing);
+            if (known.size() >= MAX_KNOWN) {
+                known.clear();
+            }
+            known.put(memberId, new Known(sequence, caller));
+            return caller;
         } catch (LedgerRefusal e) {
-            return new Caller(memberId, Set.of(), false, false); // an id with no member: no roles
+            return Caller.ANONYMOUS; // an id with no member
         }
     }
 
