@@ -181,10 +181,23 @@ class ArbitrationGraphQlTest extends LoggedInGraphQlTest {
                 .isEqualTo("CHANGE_DATE_OF_BIRTH");
         assertThat(rule("revokeCertificates", "serials: [\"0A1B\"], reason: \"key compromise\"", vars))
                 .isEqualTo("REVOKE_CERTIFICATES");
+        // History is the assigned arbitrator's to read, not any arbitrator's.
+        String history = "query($m: ID!) { pointsAsOf(memberId: $m, at: \"2030-01-01T00:00:00Z\", view: AS_RECORDED)"
+                + " { status } }";
+        ids.asId(arbitrator).document(history).variable("m", member).execute().path("pointsAsOf.status").hasValue();
+        String outsider = helper().memberId(f[1]);
+        ensureRole(outsider, "ARBITRATOR", support);
+        ids.asId(outsider).document(history).variable("m", member).execute().errors().satisfy(errors ->
+                assertThat(errors).singleElement().satisfies(e -> assertThat(e.getExtensions()).containsEntry("code", "FORBIDDEN")));
+        ids.asId(member).document("{ me { id } }").execute().path("me.id").entity(String.class).isEqualTo(member);
+
         assertThat(rule("lockAccount", "reason: \"identity theft\"", vars)).isEqualTo("LOCK_ACCOUNT");
         graphQl.document("query($m: ID!) { member(id: $m) { locked blockedAsAssurer } }").variable("m", member).execute()
                 .path("member.locked").entity(Boolean.class).isEqualTo(true)
                 .path("member.blockedAsAssurer").entity(Boolean.class).isEqualTo(false);
+        // A locked member is nobody: their logins stop working at once.
+        ids.asId(member).document("{ me { id } }").execute().errors().satisfy(errors -> assertThat(errors)
+                .singleElement().satisfies(e -> assertThat(e.getExtensions()).containsEntry("code", "UNAUTHENTICATED")));
         assertThat(rule("deleteAccount", "reason: \"asked to leave\"", vars)).isEqualTo("DELETE_ACCOUNT");
         graphQl.document("query($m: ID!) { member(id: $m) { deleted status } }").variable("m", member).execute()
                 .path("member.deleted").entity(Boolean.class).isEqualTo(true);

@@ -79,6 +79,10 @@ class HostileInputTest {
             assertThat(response.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
             assertThat(response.headers().firstValue("X-Frame-Options")).contains("DENY");
             assertThat(response.headers().firstValue("Content-Security-Policy")).get().asString().contains("default-src 'self'");
+            assertThat(response.headers().firstValue("Referrer-Policy")).contains("no-referrer");
+            if (path.equals("/graphql")) {
+                assertThat(response.headers().firstValue("Cache-Control")).as("answers are never cached").contains("no-store");
+            }
         }
     }
 }

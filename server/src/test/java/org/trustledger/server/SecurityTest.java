@@ -362,10 +362,15 @@ class SecurityTest {
                     LOGGED_IN),
             new Row("Query.assurerChallengeResults (another member's)", "query($other: ID!) { assurerChallengeResults("
                     + "memberId: $other) { attemptId } }", Set.of("support")),
+            // Another member's history: support; an Arbitrator only in a case of that member (ArbitrationGraphQlTest).
             new Row("Query.pointsAsOf", "query($other: ID!) { pointsAsOf(memberId: $other, at: \"2026-01-01T00:00:00Z\","
-                    + " view: AS_RECORDED) { status } }", Set.of("arbitrator", "support")),
+                    + " view: AS_RECORDED) { status } }", Set.of("support")),
+            new Row("Query.pointsAsOf (their own)", "query($me: ID!) { pointsAsOf(memberId: $me, at: \"2026-01-01T00:00:00Z\","
+                    + " view: AS_RECORDED) { status } }", LOGGED_IN),
             new Row("Query.memberHistory", "query($other: ID!) { memberHistory(memberId: $other) { event } }",
-                    Set.of("arbitrator", "support")),
+                    Set.of("support")),
+            new Row("Query.memberHistory (their own)", "query($me: ID!) { memberHistory(memberId: $me) { event } }",
+                    LOGGED_IN),
             new Row("Query.voidingImpact", "{ voidingImpact(assuranceId: \"x\") { certificatesLosingBacking } }",
                     Set.of("arbitrator", "support")),
             new Row("Query.projectionStatus", "{ projectionStatus { name } }", Set.of("support")),

@@ -3,10 +3,12 @@ package org.trustledger.server.graphql;
 import java.util.List;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.graphql.data.method.annotation.Argument;
+import org.springframework.graphql.data.method.annotation.ContextValue;
 import org.springframework.graphql.data.method.annotation.MutationMapping;
 import org.springframework.graphql.data.method.annotation.QueryMapping;
 import org.springframework.graphql.data.method.annotation.SchemaMapping;
 import org.springframework.stereotype.Controller;
+import org.trustledger.server.security.Caller;
 import org.trustledger.ledger.api.AppointRoleCommand;
 import org.trustledger.ledger.api.AssignArbitratorCommand;
 import org.trustledger.ledger.api.CloseCaseCommand;
@@ -39,9 +41,15 @@ public class ArbitrationController {
         this.sync = sync;
     }
 
+    /**
+     * A case is its parties', its arbitrator's and support's to read: it holds the relief asked for, the
+     * rulings and their reasons. Anyone else gets the same answer as for a case that does not exist, so case
+     * numbers cannot be probed.
+     */
     @QueryMapping
-    public CaseView arbitrationCase(@Argument String id) {
-        return cases.find(id).orElse(null);
+    public CaseView arbitrationCase(@Argument String id, @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
+        return cases.find(id).filter(c -> caller.support() || caller.is(c.claimantId()) || caller.is(c.respondentId())
+                || caller.is(c.arbitratorId()) || caller.is(c.filedBy())).orElse(null);
     }
 
     @MutationMapping

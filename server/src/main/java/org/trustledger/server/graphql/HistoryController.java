@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.graphql.data.method.annotation.Argument;
+import org.springframework.graphql.data.method.annotation.ContextValue;
 import org.springframework.graphql.data.method.annotation.MutationMapping;
 import org.springframework.graphql.data.method.annotation.QueryMapping;
 import org.springframework.graphql.data.method.annotation.SchemaMapping;
@@ -16,6 +17,8 @@ import org.trustledger.query.MemberHistory;
 import org.trustledger.query.MemberReadModel;
 import org.trustledger.query.MemberView;
 import org.trustledger.server.rebuild.ProjectionRebuild;
+import org.trustledger.server.security.Caller;
+import org.trustledger.server.security.Privacy;
 
 /** History for arbitrators and the projection rebuild. */
 @Controller
@@ -26,14 +29,27 @@ public class HistoryController {
     private final ProjectionRebuild rebuild;
     private final CertificateRegister certificates;
     private final Clock clock;
+    private final Privacy privacy;
 
     public HistoryController(MemberHistory history, MemberReadModel members, ProjectionRebuild rebuild,
-                             CertificateRegister certificates, Clock clock) {
+                             CertificateRegister certificates, Clock clock, Privacy privacy) {
         this.history = history;
         this.members = members;
         this.rebuild = rebuild;
         this.certificates = certificates;
         this.clock = clock;
+        this.privacy = privacy;
+    }
+
+    /**
+     * A member's history is theirs, support's, and an arbitrator's only in a case the member is a party to
+     * (the access rule lets arbitrators through; which members are theirs is decided here).
+     */
+    private void mayRead(Caller caller, String memberId) {
+        if (!privacy.maySeePrivate(caller, memberId)) {
+            throw new ApiException(ErrorCode.FORBIDDEN, "A member's history is visible to the member, support and"
+                    + " an arbitrator of a case the member is a party to.");
+        }
     }
 
     record PointsAsOf(String memberId, Instant at, Timeline.View view, Types.Points points, Object status,
@@ -53,20 +69,31 @@ public class HistoryController {
     }
 
     @QueryMapping
-    public PointsAsOf pointsAsOf(@Argument String memberId, @Argument Instant at, @Argument Timeline.View view) {
+    public PointsAsOf pointsAsOf(@Argument String memberId, @Argument Instant at, @Argument Timeline.View view,
+                                 @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
+        mayRead(caller, memberId);
         return history.pointsAsOf(memberId, at, view)
                 .map(s -> new PointsAsOf(memberId, at, view, points(s), s.status(), s.rights())).orElse(null);
     }
 
     @QueryMapping
-    public List<HistoryEntry> memberHistory(@Argument String memberId) {
+    public List<HistoryEntry> memberHistory(@Argument String memberId,
+                                            @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
+        mayRead(caller, memberId);
         return history.history(memberId).stream().map(step -> new HistoryEntry(step.stored().entry().at(),
                 step.stored().event(), step.stored().description(), step.stored().causedBy(), step.stored().caseId(),
                 step.stored().entry().ruling(), points(step.after()), step.after().status())).toList();
     }
 
     @QueryMapping
-    public VoidingImpact voidingImpact(@Argument String assuranceId) {
+    public VoidingImpact voidingImpact(@Argument String assuranceId,
+                                       @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
+        members.assurance(assuranceId).ifPresent(a -> {
+            if (!privacy.maySeePrivate(caller, a.assureeId()) && !privacy.maySeePrivate(caller, a.assurerId())) {
+                throw new ApiException(ErrorCode.FORBIDDEN, "The impact of voiding an assurance is visible to support"
+                        + " and an arbitrator of a case its assuree or assurer is a party to.");
+            }
+        });
         return history.voidingImpact(assuranceId).map(i -> {
             List<String> changed = new ArrayList<>();
             for (MemberHistory.PartyImpact p : List.of(i.assuree(), i.assurer())) {

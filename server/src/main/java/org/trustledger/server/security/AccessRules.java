@@ -44,10 +44,10 @@ public final class AccessRules {
                 (c, a) -> a.get("requestedBy") == null || c.is(a.get("requestedBy"))));
         RULES.put("Query.assurerChallengeResults", new Rule("the member, or support", true,
                 (c, a) -> c.is(a.get("memberId")) || c.support()));
-        RULES.put("Query.pointsAsOf", new Rule("the member, support, or an arbitrator", true,
+        RULES.put("Query.pointsAsOf", new Rule("the member, support, or an arbitrator of a case the member is a party to", true,
                 (c, a) -> c.is(a.get("memberId")) || c.support() || c.has(Role.ARBITRATOR)));
         RULES.put("Query.memberHistory", RULES.get("Query.pointsAsOf"));
-        RULES.put("Query.voidingImpact", new Rule("support or an arbitrator", true,
+        RULES.put("Query.voidingImpact", new Rule("support, or an arbitrator of a case of the assuree or assurer", true,
                 (c, a) -> c.support() || c.has(Role.ARBITRATOR)));
         RULES.put("Query.projectionStatus", new Rule("support", true, (c, a) -> c.support()));
         RULES.put("Mutation.rebuildProjections", RULES.get("Query.projectionStatus"));

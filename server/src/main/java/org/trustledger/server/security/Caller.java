@@ -16,10 +16,13 @@ public record Caller(String memberId, Set<String> roles, boolean assurer, boolea
     /** The GraphQL context key under which the caller of a request is kept. */
     public static final String CONTEXT_KEY = "org.trustledger.server.security.Caller";
 
-    /** From the ledger's own record: a locked or deleted member acts with no roles and no standing. */
+    /**
+     * From the ledger's own record. A locked or deleted member is nobody: their sessions, API tokens and
+     * client certificates stop working at once, on every node, without being revoked one by one.
+     */
     public static Caller of(CallerStanding s) {
         if (!s.usable()) {
-            return new Caller(s.memberId(), Set.of(), false, false);
+            return ANONYMOUS;
         }
         boolean assurer = s.status() == MemberStatus.ASSURER || s.status() == MemberStatus.SENIOR_ASSURER;
         return new Caller(s.memberId(), s.roles().stream().map(Enum::name).collect(java.util.stream.Collectors.toSet()),

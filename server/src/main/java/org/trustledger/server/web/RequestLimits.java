@@ -28,6 +28,11 @@ public class RequestLimits extends OncePerRequestFilter {
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("X-Frame-Options", "DENY");
         response.setHeader("Referrer-Policy", "no-referrer");
+        String path = request.getRequestURI();
+        if (path.startsWith("/graphql") || path.startsWith("/auth")) {
+            // Personal data and fresh API tokens: never kept by a browser or a proxy cache.
+            response.setHeader("Cache-Control", "no-store");
+        }
         // GraphiQL's page is one file with an inline script and styles; everything else comes from this server.
         response.setHeader("Content-Security-Policy", "default-src 'self'; script-src 'self' 'unsafe-inline'; "
                 + "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
