@@ -57,8 +57,11 @@ async function render() {
   ];
   cy.batch(() => { cy.elements().remove(); cy.add(elements); });
   cy.layout({ name: 'cose', animate: false, randomize: true, nodeRepulsion: () => 8000 }).run();
+  // What the page drew, for the browser test: counts, each member's status and colour, the voided edges' style.
   window.graphState = { nodes: nodes.length, edges: edges.length, voided: edges.filter(e => e.voided).length,
-    renders: (window.graphState?.renders || 0) + 1 };
+    renders: (window.graphState?.renders || 0) + 1, firstId: nodes[0]?.id,
+    colours: cy.nodes().map(n => ({ status: n.data('status'), colour: n.style('background-color') })),
+    voidedStyle: cy.edges('.voided').map(e => ({ opacity: e.style('opacity'), line: e.style('line-style') })) };
   status.textContent = `${nodes.length} members, ${edges.length} assurances` +
     (window.graphState.voided ? ` (${window.graphState.voided} voided)` : '');
 }
@@ -69,6 +72,7 @@ document.getElementById('search').addEventListener('input', event => {
   if (!term) return;
   const found = cy.nodes().filter(n => n.id().startsWith(term));
   found.addClass('found');
+  if (window.graphState) window.graphState.found = found.length;
   if (found.nonempty()) cy.animate({ center: { eles: found }, zoom: 2 }, { duration: 300 });
 });
 

@@ -49,7 +49,8 @@ try {
   results.assured = await response.json();
   await page.waitForFunction(n => window.graphState.edges > n, results.before.edges, { timeout: 60000 });
   results.after = await page.evaluate(() => window.graphState);
-  await page.fill('#search', 'p-');
+  await page.fill('#search', results.after.firstId);
+  results.found = await page.evaluate(() => window.graphState.found);
   results.canvas = await page.locator('canvas').count();
   await page.screenshot({ path: args.out + '/trust-graph-live.png' });
 } finally {

@@ -68,10 +68,20 @@ class OperationsTest {
                 + " { error { code } } }").variable("m", member).execute()
                 .path("requestCertificate.error.code").entity(String.class).isEqualTo("CSR_MALFORMED");
 
+        // A refusal the ledger throws rather than records: answers to a challenge attempt that is not open.
+        ids.as(email).document("mutation($m: ID!) { submitAssurerChallenge(input: {memberId: $m, attemptId: \"none\","
+                + " answers: []}) { error { code } } }").variable("m", member).execute()
+                .path("submitAssurerChallenge.error.code").entity(String.class).isEqualTo("CHALLENGE_ATTEMPT_NOT_OPEN");
+
         String metrics = get("/actuator/prometheus");
         assertThat(metrics).contains("trustledger_commands_total{command=\"RecordAssuranceCommand\"")
                 .contains("trustledger_refusals_total{code=\"CSR_MALFORMED\"")
                 .contains("trustledger_processor_lag{processor=\"members\"");
+        assertThat(metrics).as("a refusal the ledger throws is counted too")
+                .contains("trustledger_refusals_total{code=\"CHALLENGE_ATTEMPT_NOT_OPEN\"");
+        long lag = JSON.readTree(get("/actuator/health")).path("components").path("processors").path("details")
+                .path("members").path("lag").asLong(-1);
+        assertThat(lag).as("the members processor's lag is in the health details").isGreaterThanOrEqualTo(0);
 
         JsonNode stats = ids.post(email, "{ ledgerStats { members assurances certificates events processors { name running lag } } }",
                 Map.of()).path("data").path("ledgerStats");

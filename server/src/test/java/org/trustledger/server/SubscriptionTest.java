@@ -80,6 +80,12 @@ class SubscriptionTest {
         List<Map<String, Object>> supportSees = new CopyOnWriteArrayList<>();
         List<Map<String, Object>> memberSees = new CopyOnWriteArrayList<>();
         List<Map<String, Object>> points = new CopyOnWriteArrayList<>();
+        List<Map<String, Object>> arbitratorSees = new CopyOnWriteArrayList<>();
+        // Carol as an Arbitrator (appointed by support; already one if another test appointed her).
+        ids.as(F[0]).document("mutation($m: ID!, $by: ID!) { appointRole(input: {memberId: $m, role: ARBITRATOR,"
+                + " appointedBy: $by, reason: \"cases\"}) { error { code } } }").variable("m", helper.memberId(F[2]))
+                .variable("by", helper.memberId(F[0])).execute();
+        WebSocketGraphQlClient arbitrator = client(F[2]);
         WebSocketGraphQlClient support = client(F[0]);
         WebSocketGraphQlClient member = client(e1);
         @SuppressWarnings("unchecked")
@@ -93,6 +99,10 @@ class SubscriptionTest {
         Disposable s3 = member.document("subscription($m: ID!) { pointsChanged(memberId: $m) { assurance total } }")
                 .variable("m", m1).retrieveSubscription("pointsChanged").toEntity(Map.class)
                 .subscribe(m -> points.add((Map<String, Object>) m));
+        @SuppressWarnings("unchecked")
+        Disposable s4 = arbitrator.document("subscription { ledgerEvents(types: [\"AssuranceRecorded\"]) { aggregateId } }")
+                .retrieveSubscription("ledgerEvents").toEntity(Map.class)
+                .subscribe(m -> arbitratorSees.add((Map<String, Object>) m));
         try {
             Thread.sleep(1_000); // the subscriptions are live once the server has acknowledged them
             assure(F[1], e2, "1990-02-02");
@@ -100,7 +110,10 @@ class SubscriptionTest {
             await(supportSees, 2);
             await(points, 1);
             await(memberSees, 1);
+            await(arbitratorSees, 2);
             assertThat(supportSees).extracting(m -> m.get("aggregateId")).contains(m1, m2);
+            assertThat(arbitratorSees).as("an Arbitrator sees every member's events").extracting(m -> m.get("aggregateId"))
+                    .contains(m1, m2);
             assertThat(supportSees).allSatisfy(m -> assertThat(m.get("type")).isEqualTo("AssuranceRecorded"));
             assertThat(memberSees).isNotEmpty().allSatisfy(m -> assertThat(m.get("aggregateId")).isEqualTo(m1));
             assertThat(points.get(0)).containsEntry("assurance", 35);
@@ -108,6 +121,7 @@ class SubscriptionTest {
             s1.dispose();
             s2.dispose();
             s3.dispose();
+            s4.dispose();
         }
 
         // Another member's points are not theirs to watch; nobody subscribes anonymously.

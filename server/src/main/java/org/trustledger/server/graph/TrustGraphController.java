@@ -83,6 +83,9 @@ public class TrustGraphController {
         Set<String> nodes = new LinkedHashSet<>(TrustGraphReader.nodesOf(edges));
         if (centerId != null) {
             nodes.add(centerId);
+        } else {
+            // The whole graph is every member, also those nobody has assured yet (as the exports have them).
+            reader.forEachMemberId(nodes::add);
         }
         Map<String, MemberStatus> statuses = reader.statuses(nodes, asOf, v);
         String start = window.to() > window.from() ? Pages.cursor(window.from()) : null;

@@ -14,6 +14,7 @@ import org.springframework.stereotype.Component;
 import org.trustledger.issuance.api.CertificateIssued;
 import org.trustledger.issuance.api.CertificateRequestRefused;
 import org.trustledger.ledger.api.AssuranceRefused;
+import org.trustledger.ledger.api.LedgerRefusal;
 import org.trustledger.ledger.eventstore.MongoEventStorageEngine;
 import org.trustledger.server.rebuild.ProjectionRebuild;
 
@@ -45,6 +46,16 @@ public class OperationsMetrics implements SmartLifecycle {
         commandBus.registerDispatchInterceptor(messages -> (i, m) -> {
             counter("trustledger.commands", "command", m.getPayloadType().getSimpleName()).increment();
             return m;
+        });
+        // Refusals the ledger throws (registration, roles, arbitration, challenges, TTP...); assurance and
+        // certificate refusals are recorded as events instead and counted from those below.
+        commandBus.registerHandlerInterceptor((unitOfWork, chain) -> {
+            try {
+                return chain.proceed();
+            } catch (LedgerRefusal r) {
+                counter("trustledger.refusals", "code", r.code().name()).increment();
+                throw r;
+            }
         });
         eventStore.subscribe(events -> events.forEach(e -> {
             Object p = e.getPayload();
