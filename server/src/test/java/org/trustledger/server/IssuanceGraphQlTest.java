@@ -226,6 +226,8 @@ class IssuanceGraphQlTest extends LoggedInGraphQlTest {
                 .doesNotContain("Evil Corp");
         assertThat(Long.parseLong(cert.get("serial").toString().substring(0, Math.min(15, cert.get("serial")
                 .toString().length())), 16)).isPositive();
+        // 127 random bits: below 64 bits with probability 2^-63.
+        assertThat(new java.math.BigInteger(cert.get("serial").toString(), 16).bitLength()).isGreaterThanOrEqualTo(64);
 
         Files.writeString(dir.resolve("mail.txt"), "Hello from the web of trust\n");
         Tools.ok(dir, "openssl", "cms", "-sign", "-nodetach", "-in", "mail.txt", "-signer", "client.pem", "-inkey", "client.key",
@@ -261,6 +263,19 @@ class IssuanceGraphQlTest extends LoggedInGraphQlTest {
         List<String> ocsp = List.of("openssl", "ocsp", "-issuer", "class3.pem", "-cert", "assured.pem", "-url",
                 BASE + "/ocsp/class3", "-CAfile", "chain.pem");
         assertThat(Tools.ok(dir, ocsp.toArray(String[]::new))).contains("assured.pem: good", "Response verify OK");
+        // The same question by GET (RFC 6960 appendix A.1: the DER request, base64, URL-encoded in the path).
+        List<String> write = new ArrayList<>(List.of("openssl", "ocsp", "-issuer", "class3.pem", "-cert", "assured.pem",
+                "-no_nonce", "-reqout", "request.der"));
+        Tools.ok(dir, write.toArray(String[]::new));
+        String encoded = java.net.URLEncoder.encode(java.util.Base64.getEncoder().encodeToString(
+                Files.readAllBytes(dir.resolve("request.der"))), StandardCharsets.UTF_8);
+        HttpResponse<byte[]> byGet = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                BASE + "/ocsp/class3/" + encoded)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(byGet.statusCode()).isEqualTo(200);
+        assertThat(byGet.headers().firstValue("Content-Type")).contains("application/ocsp-response");
+        Files.write(dir.resolve("get.der"), byGet.body());
+        assertThat(Tools.ok(dir, "openssl", "ocsp", "-respin", "get.der", "-issuer", "class3.pem", "-cert", "assured.pem",
+                "-CAfile", "chain.pem")).contains("assured.pem: good", "Response verify OK");
         // Pre-signed (RFC 5019): the same SHA-1 request twice gets the very same signed bytes, without
         // the nonce; a SHA-256 CertID is signed for the request and echoes the nonce.
         List<String> saved = new java.util.ArrayList<>(ocsp);
@@ -385,6 +400,8 @@ class IssuanceGraphQlTest extends LoggedInGraphQlTest {
         Map<String, Object> cert = issued(input(bob, "CODE_SIGNING", Files.readString(dir.resolve("signer.csr"))),
                 "signer.pem");
         assertThat(cert.get("subject").toString()).startsWith("CN=");
+        assertThat(verify("-CAfile", "class1.pem", "-untrusted", "class3.pem", "signer.pem")).contains("signer.pem: OK");
+        assertThat(Tools.ok(dir, "openssl", "x509", "-in", "signer.pem", "-noout", "-text")).contains("Code Signing");
         Files.writeString(dir.resolve("reply.pem"), Files.readString(dir.resolve("signer.pem"))
                 + Files.readString(dir.resolve("class1.pem")));
         Tools.ok(dir, "keytool", "-importcert", "-noprompt", "-keystore", "signer.p12", "-storepass", pass, "-alias",
@@ -683,6 +700,24 @@ class IssuanceGraphQlTest extends LoggedInGraphQlTest {
                 "-----BEGIN PUBLIC KEY-----\nAAAAAAAAAAAAAAAAAAAAAAAA\n-----END PUBLIC KEY-----\n"));
         corpus.put("INPUT_TOO_LARGE", input(member, "CLIENT", "-----BEGIN CERTIFICATE REQUEST-----\n"
                 + "QUFB\n".repeat(5000) + "-----END CERTIFICATE REQUEST-----\n"));
+        // Bare public keys built field by field: what no key generator would make.
+        java.math.BigInteger modulus = new java.math.BigInteger(2048, new java.util.Random(7)).setBit(2047).setBit(0);
+        corpus.put("RSA_EXPONENT_INVALID:2^256+1", input(member, "CLIENT", null, "publicKey",
+                rsaPublicKey(modulus, java.math.BigInteger.ONE.shiftLeft(256).add(java.math.BigInteger.ONE))));
+        corpus.put("RSA_EXPONENT_INVALID:even", input(member, "CLIENT", null, "publicKey",
+                rsaPublicKey(modulus, java.math.BigInteger.valueOf(65538))));
+        corpus.put("CSR_MALFORMED:even modulus", input(member, "CLIENT", null, "publicKey",
+                rsaPublicKey(modulus.clearBit(0), java.math.BigInteger.valueOf(65537))));
+        corpus.put("KEY_ALGORITHM_UNSUPPORTED:rsa 16400 bits", input(member, "CLIENT", null, "publicKey",
+                rsaPublicKey(java.math.BigInteger.ONE.shiftLeft(16399).setBit(0), java.math.BigInteger.valueOf(65537))));
+        byte[] point = new byte[65];
+        point[0] = 4;
+        point[64] = 1; // (0, 1) is not on P-256
+        corpus.put("CSR_MALFORMED:point not on the curve", input(member, "CLIENT", null, "publicKey",
+                pem("PUBLIC KEY", new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(
+                        new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                                org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey,
+                                org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp256r1), point).getEncoded())));
         corpus.put("KEY_MISSING", input(member, "CLIENT", good, "publicKey", goodPub));
         corpus.put("KEY_MISSING:none", input(member, "CLIENT", null));
         corpus.put("EMAIL_NOT_VERIFIED", input(member, "CLIENT", good, "names", List.of("someone@else.example")));
@@ -706,6 +741,13 @@ class IssuanceGraphQlTest extends LoggedInGraphQlTest {
         assertThat(corpus).hasSizeGreaterThanOrEqualTo(20);
         graphQl.document("query($m: ID!) { member(id: $m) { certificates { serial } } }").variable("m", member)
                 .execute().path("member.certificates").entityList(Object.class).hasSize(0);
+    }
+
+    static String rsaPublicKey(java.math.BigInteger modulus, java.math.BigInteger exponent) throws java.io.IOException {
+        return pem("PUBLIC KEY", new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(
+                new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                        org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption, org.bouncycastle.asn1.DERNull.INSTANCE),
+                new org.bouncycastle.asn1.pkcs.RSAPublicKey(modulus, exponent)).getEncoded());
     }
 
     static String pem(String type, byte[] der) {

@@ -137,8 +137,13 @@ public record RequestKey(SubjectPublicKeyInfo publicKey, String description) {
                         + " accepted; this key uses " + alg.getParameters() + ".");
             }
             try {
-                java.security.KeyFactory.getInstance("EC").generatePublic(
-                        new java.security.spec.X509EncodedKeySpec(info.getEncoded()));
+                // The JDK's KeyFactory takes any coordinates (it accepted (0, 1) on P-256); Bouncy Castle's
+                // decoding checks that the point is on the curve and not the point at infinity.
+                org.bouncycastle.math.ec.ECPoint point = org.bouncycastle.asn1.x9.ECNamedCurveTable.getByOID(curve)
+                        .getCurve().decodePoint(info.getPublicKeyData().getOctets());
+                if (point.isInfinity() || !point.isValid()) {
+                    throw new IllegalArgumentException("the point at infinity or off the curve");
+                }
             } catch (Exception e) {
                 throw refuse(IssuanceRefusalCode.CSR_MALFORMED, "The EC public key is not a point on "
                         + CURVES.get(curve) + ": " + e.getMessage());
