@@ -1,6 +1,7 @@
 package org.trustledger.ledger.member;
 
 import java.util.function.Supplier;
+import org.axonframework.eventsourcing.IncompatibleAggregateException;
 import org.axonframework.modelling.command.Aggregate;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.Repository;
@@ -18,8 +19,8 @@ public final class Members {
         }
         try {
             return members.load(id);
-        } catch (AggregateNotFoundException e) {
-            throw notFound.get();
+        } catch (AggregateNotFoundException | IncompatibleAggregateException e) {
+            throw notFound.get(); // none, or the id of an organisation, a case, a request: not a member
         }
     }
 }

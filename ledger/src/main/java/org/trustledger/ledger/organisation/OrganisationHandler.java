@@ -126,7 +126,7 @@ public class OrganisationHandler {
                 throw new AggregateNotFoundException(null, "no id");
             }
             return organisations.load(id);
-        } catch (AggregateNotFoundException e) {
+        } catch (AggregateNotFoundException | org.axonframework.eventsourcing.IncompatibleAggregateException e) {
             throw new LedgerRefusal(RefusalCode.ORGANISATION_NOT_FOUND, "No organisation with this id exists.");
         }
     }

@@ -44,6 +44,13 @@ public class GraphQlErrors extends DataFetcherExceptionResolverAdapter {
                 return GraphqlErrorBuilder.newError(env).message(refusal.getMessage()).errorType(ErrorType.BAD_REQUEST)
                         .extensions(Map.of("code", ErrorCode.REFUSED.name(), "refusal", refusal.code().name())).build();
             }
+            if (t instanceof org.axonframework.eventsourcing.IncompatibleAggregateException) {
+                // An id of one kind of record given where another kind is expected (a member's id as a case
+                // or an organisation): the ledger's events for it belong to something else. Nothing recorded.
+                return error(env, ErrorCode.BAD_USER_INPUT.name(), "No such record: the id given names something"
+                        + " of another kind (a member, an organisation, a case or a certificate request).",
+                        ErrorType.BAD_REQUEST);
+            }
             if (t instanceof ConcurrencyException) {
                 return error(env, ErrorCode.CONFLICT.name(),
                         "Someone else changed the same member at the same moment; nothing was recorded. Retry.",
