@@ -59,6 +59,14 @@ public class TimelineProjection {
 
     private final MongoCollection<Document> entries;
     private final MongoCollection<Document> heads;
+    /** How many members' histories are kept in memory. */
+    static final int CACHED_MEMBERS = 2_000;
+    private final Map<String, List<Stored>> cache = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, List<Stored>> eldest) {
+            return size() > CACHED_MEMBERS;
+        }
+    };
 
     public TimelineProjection(MongoDatabase database) {
         MongoCollections.ensure(database, ENTRIES, HEADS);
@@ -91,27 +99,56 @@ public class TimelineProjection {
 
     @ResetHandler
     void reset() {
+        synchronized (cache) {
+            cache.clear();
+        }
         entries.deleteMany(new Document());
         heads.deleteMany(new Document());
     }
 
-    /** The member's history in order. */
+    /**
+     * The member's history in order. A member's entries are only ever appended (entry n is written before
+     * the head's count passes n), so the entries read before are kept, for the {@link #CACHED_MEMBERS} members
+     * asked about most recently, and only those the head counts beyond them are read from the store: an
+     * Assurer with a thousand assurances costs one lookup of the head once nothing changed (bench figure
+     * 5: 17 ms of server CPU per pointsAsOf at 583 entries when every entry was read each time). The head
+     * is read from the store on every call, so another node's appends are seen; a count below what is
+     * kept (a rebuild under way) reads everything again.
+     */
     public List<Stored> history(String memberId) {
         Document head = heads.find(eq("_id", memberId)).first();
         if (head == null) {
+            synchronized (cache) {
+                cache.remove(memberId);
+            }
             return List.of();
         }
+        int count = head.getInteger("count");
+        List<Stored> known;
+        synchronized (cache) {
+            known = cache.get(memberId);
+        }
+        List<Stored> result = known != null && known.size() <= count ? new ArrayList<>(known) : new ArrayList<>();
         List<String> keys = new ArrayList<>();
-        for (int i = 0; i < head.getInteger("count"); i++) {
+        for (int i = result.size(); i < count; i++) {
             keys.add(memberId + "/" + i);
         }
-        Map<String, Document> byKey = new HashMap<>();
-        entries.find(in("_id", keys)).forEach(d -> byKey.put(d.getString("_id"), d));
-        List<Stored> result = new ArrayList<>();
-        for (String key : keys) {
-            Document d = byKey.get(key);
-            if (d != null) {
-                result.add(fromDocument(d));
+        boolean complete = true;
+        if (!keys.isEmpty()) {
+            Map<String, Document> byKey = new HashMap<>();
+            entries.find(in("_id", keys)).forEach(d -> byKey.put(d.getString("_id"), d));
+            for (String key : keys) {
+                Document d = byKey.get(key);
+                if (d != null) {
+                    result.add(fromDocument(d));
+                } else {
+                    complete = false;
+                }
+            }
+        }
+        if (complete) {
+            synchronized (cache) {
+                cache.put(memberId, List.copyOf(result));
             }
         }
         return result;
