@@ -178,11 +178,16 @@ class IssuanceGraphQlTest extends LoggedInGraphQlTest {
 
     /** The token in the newest mail GreenMail received for the address. */
     String mailedToken(String to) throws Exception {
+        return mailed(to, "verify\\w*Domain\\(token: \"([^\"]+)\"\\)");
+    }
+
+    /** The token (group 1 of {@code pattern}) in the first mail to {@code to} that reached the SMTP server. */
+    String mailed(String to, String pattern) throws Exception {
         long deadline = System.currentTimeMillis() + 10_000;
         while (System.currentTimeMillis() < deadline) {
             for (MimeMessage m : SMTP.getReceivedMessages()) {
                 if (Arrays.stream(m.getRecipients(Message.RecipientType.TO)).anyMatch(a -> a.toString().equals(to))) {
-                    Matcher t = Pattern.compile("verify\\w*Domain\\(token: \"([^\"]+)\"\\)").matcher(GreenMailUtil.getBody(m)
+                    Matcher t = Pattern.compile(pattern).matcher(GreenMailUtil.getBody(m)
                             .replace("=\r\n", "").replace("=3D", "="));
                     assertThat(t.find()).as("token in the mail").isTrue();
                     return t.group(1);
@@ -381,6 +386,18 @@ class IssuanceGraphQlTest extends LoggedInGraphQlTest {
         } finally {
             server.destroyForcibly();
         }
+    }
+
+    /** The email-verification token travels like the domain tokens: outbox, SMTP, the member's mailbox. */
+    @Test
+    void the_email_verification_token_arrives_by_smtp_and_verifies_the_address() throws Exception {
+        String email = LedgerGraphQlTest.uniqueEmail();
+        graphQl.documentName("registerMember").variable("input", LedgerGraphQlTest.registration(email, "1988-08-08"))
+                .execute().path("registerMember.error").valueIsNull();
+        String token = mailed(email, "verifyEmail\\(token: \"([^\"]+)\"\\)");
+        graphQl.documentName("verifyEmail").variable("token", token).execute().path("verifyEmail.error").valueIsNull();
+        graphQl.documentName("memberByEmail").variable("email", email).execute()
+                .path("memberByEmail.emailVerified").entity(Boolean.class).isEqualTo(true);
     }
 
     @Test
