@@ -112,8 +112,10 @@ class ArbitrationGraphQlTest extends LoggedInGraphQlTest {
                         + " recordedBy: $by}) { member { status parentalConsent } error { code } } }")
                 .variable("m", minor).variable("by", helper().memberId(f[1])).execute()
                 .path("recordParentalConsent.error").valueIsNull()
-                .path("recordParentalConsent.member.parentalConsent").entity(Boolean.class).isEqualTo(true)
+                .path("recordParentalConsent.member.parentalConsent").valueIsNull() // the minor's, support's, not the Assurer's
                 .path("recordParentalConsent.member.status").entity(String.class).isEqualTo("ASSURED_MEMBER");
+        graphQl.document("query($m: ID!) { member(id: $m) { parentalConsent } }").variable("m", minor).execute()
+                .path("member.parentalConsent").entity(Boolean.class).isEqualTo(true);
     }
 
     @Test

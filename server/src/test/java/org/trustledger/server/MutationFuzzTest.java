@@ -54,7 +54,9 @@ class MutationFuzzTest {
         app = new SpringApplicationBuilder(TrustLedgerApplication.class).run(Args.of(Map.of("server.port", "0",
                 "trustledger.embedded.storage", "memory", "trustledger.passphrase-hash-cost", "4",
                 "trustledger.genesis.file", "src/test/resources/genesis-test.json",
-                "trustledger.security.failures-per-address", "100000")));
+                "trustledger.security.failures-per-address", "100000",
+                "trustledger.security.identification-failures-per-member", "100000",
+                "trustledger.security.identification-failures-per-address", "100000")));
         port = ((WebServerApplicationContext) app).getWebServer().getPort();
         token = Identities.token(port, "alice@founders.example", "alice founding passphrase");
         db = app.getBean(MongoDatabase.class);

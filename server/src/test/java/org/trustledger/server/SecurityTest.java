@@ -133,7 +133,7 @@ class SecurityTest {
                 .path("assignArbitrator.error").valueIsNull();
         String query = "query($m: ID!) { member(id: $m) { id status points { total } rights { clientCertificate } name {"
                 + " familyName } dateOfBirth emails verifiedDomains certificates { serial } assurancesReceived {"
-                + " totalCount } } }";
+                + " totalCount } locked blockedAsAssurer parentalConsent deleted accountExpired } }";
         Map<String, Set<String>> seenBy = Map.of("member", Set.of("member"), "support", Set.of("member"),
                 "arbitrator", Set.of("member"));
         List<String> wrong = new ArrayList<>();
@@ -146,6 +146,9 @@ class SecurityTest {
             check(wrong, role, "name", !m.path("name").isNull(), sees);
             check(wrong, role, "dateOfBirth", !m.path("dateOfBirth").isNull(), sees);
             check(wrong, role, "emails", !m.path("emails").isNull(), sees);
+            for (String flag : List.of("locked", "blockedAsAssurer", "parentalConsent", "deleted", "accountExpired")) {
+                check(wrong, role, flag, !m.path(flag).isNull(), sees);
+            }
             check(wrong, role, "assurancesReceived", m.path("assurancesReceived").path("totalCount").asInt() > 0, false);
         }
         // The Assurer's own assurances are visible to them; to an uninvolved member they are not.
@@ -183,6 +186,20 @@ class SecurityTest {
             b.header(headers[i], headers[i + 1]);
         }
         return send(client, b.build());
+    }
+
+    /** Probing which addresses have accounts through addEmail (or dates of birth through assurances) is throttled. */
+    @Test
+    void probing_addresses_through_add_email_is_throttled_per_member() {
+        String prober = LedgerGraphQlTest.uniqueEmail();
+        String id = helper.registerAndVerify(prober, "1994-04-04");
+        String add = "mutation($m: ID!, $e: String!) { addEmail(input: {memberId: $m, email: $e}) { error { code } } }";
+        for (int i = 0; i < 10; i++) {
+            assertThat(post(prober, add, id, null, Map.of("m", id, "e", plainEmail)).path("data").path("addEmail")
+                    .path("error").path("code").asString()).isEqualTo("EMAIL_ALREADY_REGISTERED");
+        }
+        assertThat(post(prober, add, id, null, Map.of("m", id, "e", assurerEmail)).path("data").path("addEmail")
+                .path("error").path("code").asString()).as("the eleventh probe").isEqualTo("TOO_MANY_ATTEMPTS");
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.UUID;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.graphql.data.method.annotation.Argument;
 import org.springframework.graphql.data.method.annotation.MutationMapping;
 import org.springframework.stereotype.Controller;
@@ -32,13 +33,17 @@ public class LedgerMutations {
 
     private final CommandGateway commands;
     private final LoginThrottle throttle;
+    /** Members named who could not be found, and addresses found taken, per actor and per address. */
+    private final LoginThrottle identifications;
+    private static final String IDENTIFY = "identify:";
     private final MemberReadModel readModel;
     private final ReadModelSync sync;
 
     public LedgerMutations(CommandGateway commands, MemberReadModel readModel, ReadModelSync sync,
-                           LoginThrottle throttle) {
+                           LoginThrottle throttle, @Qualifier("identificationThrottle") LoginThrottle identifications) {
         this.commands = commands;
         this.throttle = throttle;
+        this.identifications = identifications;
         this.readModel = readModel;
         this.sync = sync;
     }
@@ -82,10 +87,38 @@ public class LedgerMutations {
         }
     }
 
+    /** "Taken" for an address is news to someone who wants to know who has an account: counted like a failure. */
     @MutationMapping
     public Types.MemberPayload addEmail(@Argument Types.AddEmailInput input) {
-        return memberPayload(() -> commands.sendAndWait(new AddEmailCommand(input.memberId(), input.email())),
-                input.memberId());
+        Types.Refusal blocked = identificationBlocked(input.memberId());
+        if (blocked != null) {
+            return new Types.MemberPayload(null, blocked);
+        }
+        Types.MemberPayload payload = memberPayload(() -> commands.sendAndWait(new AddEmailCommand(input.memberId(),
+                input.email())), input.memberId());
+        if (payload.error() != null && payload.error().code().equals(RefusalCode.EMAIL_ALREADY_REGISTERED.name())) {
+            identifications.failed(IDENTIFY + input.memberId(), IDENTIFY + LoginThrottle.clientAddress());
+        }
+        return payload;
+    }
+
+    /**
+     * An Assurer names the assuree by email and date of birth, and a wrong pair is refused as
+     * ASSUREE_NOT_FOUND: without a limit, an Assurer could try every date of birth for an address. Such
+     * refusals are counted per Assurer and per client address (as failed logins are); past the limit the
+     * assurance mutations answer TOO_MANY_ATTEMPTS until the window has passed.
+     */
+    private Types.Refusal identificationBlocked(String actor) {
+        return identifications.blockedUntil(IDENTIFY + actor, IDENTIFY + LoginThrottle.clientAddress())
+                .map(until -> new Types.Refusal("TOO_MANY_ATTEMPTS", "Too many members named who could not be"
+                        + " found, or addresses already taken; try again after " + until + "."))
+                .orElse(null);
+    }
+
+    private void identified(String actor, AssuranceOutcome outcome) {
+        if (!outcome.isRecorded() && outcome.refusalCode() == RefusalCode.ASSUREE_NOT_FOUND) {
+            identifications.failed(IDENTIFY + actor, IDENTIFY + LoginThrottle.clientAddress());
+        }
     }
 
     @MutationMapping
@@ -107,7 +140,12 @@ public class LedgerMutations {
                 input.assureeEmail(), input.assureeDateOfBirth(), input.date(), input.location(), input.points(),
                 input.documents(), Boolean.TRUE.equals(input.assureeAgreedToCommunityAgreement()),
                 Boolean.TRUE.equals(input.assurerSawOriginalDocuments()));
+        Types.Refusal blocked = identificationBlocked(input.assurerId());
+        if (blocked != null) {
+            return new Types.RecordAssurancePayload(null, blocked);
+        }
         AssuranceOutcome outcome = commands.sendAndWait(cmd);
+        identified(input.assurerId(), outcome);
         if (!outcome.isRecorded()) {
             return new Types.RecordAssurancePayload(null,
                     new Types.Refusal(outcome.refusalCode().name(), outcome.refusalMessage()));
@@ -120,15 +158,27 @@ public class LedgerMutations {
 
     @MutationMapping
     public Types.RecordAssurancePayload recordTtpAssurance(@Argument Types.RecordTtpAssuranceInput input) {
-        return assurancePayload(commands.sendAndWait(new RecordTtpAssuranceCommand(UUID.randomUUID().toString(),
+        Types.Refusal blocked = identificationBlocked(input.adminId());
+        if (blocked != null) {
+            return new Types.RecordAssurancePayload(null, blocked);
+        }
+        AssuranceOutcome outcome = commands.sendAndWait(new RecordTtpAssuranceCommand(UUID.randomUUID().toString(),
                 input.adminId(), input.assureeEmail(), input.assureeDateOfBirth(), input.ttpName(), input.ttpKind(),
-                input.country(), input.date(), input.documents(), input.points())));
+                input.country(), input.date(), input.documents(), input.points()));
+        identified(input.adminId(), outcome);
+        return assurancePayload(outcome);
     }
 
     @MutationMapping
     public Types.RecordAssurancePayload recordTopUp(@Argument Types.RecordTopUpInput input) {
-        return assurancePayload(commands.sendAndWait(new RecordTopUpCommand(UUID.randomUUID().toString(),
-                input.seniorAssurerId(), input.assureeEmail(), input.assureeDateOfBirth(), input.date(), input.points())));
+        Types.Refusal blocked = identificationBlocked(input.seniorAssurerId());
+        if (blocked != null) {
+            return new Types.RecordAssurancePayload(null, blocked);
+        }
+        AssuranceOutcome outcome = commands.sendAndWait(new RecordTopUpCommand(UUID.randomUUID().toString(),
+                input.seniorAssurerId(), input.assureeEmail(), input.assureeDateOfBirth(), input.date(), input.points()));
+        identified(input.seniorAssurerId(), outcome);
+        return assurancePayload(outcome);
     }
 
     private Types.RecordAssurancePayload assurancePayload(AssuranceOutcome outcome) {

@@ -128,9 +128,30 @@ public class MemberController {
         return member.verifiedEmails().contains(member.primaryEmail());
     }
 
+    // An account's state says things about a person (locked or deleted by a ruling, under 18): private as points.
     @SchemaMapping(typeName = "Member")
-    public boolean accountExpired(MemberView member) {
-        return member.accountExpired();
+    public Boolean accountExpired(MemberView member, @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
+        return privacy.maySeePrivate(caller, member.id()) ? member.accountExpired() : null;
+    }
+
+    @SchemaMapping(typeName = "Member")
+    public Boolean locked(MemberView member, @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
+        return privacy.maySeePrivate(caller, member.id()) ? member.locked() : null;
+    }
+
+    @SchemaMapping(typeName = "Member")
+    public Boolean blockedAsAssurer(MemberView member, @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
+        return privacy.maySeePrivate(caller, member.id()) ? member.blockedAsAssurer() : null;
+    }
+
+    @SchemaMapping(typeName = "Member")
+    public Boolean parentalConsent(MemberView member, @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
+        return privacy.maySeePrivate(caller, member.id()) ? member.parentalConsent() : null;
+    }
+
+    @SchemaMapping(typeName = "Member")
+    public Boolean deleted(MemberView member, @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
+        return privacy.maySeePrivate(caller, member.id()) ? member.deleted() : null;
     }
 
     @SchemaMapping(typeName = "Member")

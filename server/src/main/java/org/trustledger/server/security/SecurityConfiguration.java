@@ -103,7 +103,20 @@ public class SecurityConfiguration {
         return new ApiTokens(db, random, clock);
     }
 
+    /**
+     * Wrong email/date-of-birth pairs in assurances and addresses found taken by addEmail, per member and per
+     * client address (keys of their own in the same collection): enough for typos at an assurance event,
+     * not for trying every date of birth.
+     */
     @Bean
+    LoginThrottle identificationThrottle(MongoDatabase db, Clock clock,
+                                         @Value("${trustledger.security.identification-failures-per-member:10}") int perMember,
+                                         @Value("${trustledger.security.identification-failures-per-address:50}") int perAddress) {
+        return new LoginThrottle(db, clock, perMember, perAddress);
+    }
+
+    @Bean
+    @org.springframework.context.annotation.Primary
     LoginThrottle loginThrottle(MongoDatabase db, Clock clock,
                                 @Value("${trustledger.security.failures-per-account:5}") int perAccount,
                                 @Value("${trustledger.security.failures-per-address:20}") int perAddress) {
