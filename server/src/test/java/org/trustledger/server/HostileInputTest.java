@@ -51,6 +51,17 @@ class HostileInputTest {
                         .satisfies(e -> assertThat(e.getExtensions()).containsEntry("code", "UNAUTHENTICATED")));
     }
 
+    /** A whole-graph read is costly: four fit in one document, five aliased ones are refused before they run. */
+    @Test
+    void aliased_whole_graph_reads_are_bounded_by_the_complexity_limit() {
+        String four = java.util.stream.IntStream.range(0, 4).mapToObj(i -> "g" + i + ": trustGraph { totalEdges }")
+                .collect(java.util.stream.Collectors.joining(" "));
+        graphQl.document("{ " + four + " }").execute().path("g3.totalEdges").hasValue();
+        graphQl.document("{ " + four + " g4: trustGraph { totalEdges } }").execute().errors()
+                .satisfy(errors -> assertThat(errors).isNotEmpty()
+                        .allSatisfy(e -> assertThat(e.getExtensions()).containsEntry("code", "QUERY_LIMIT_EXCEEDED")));
+    }
+
     @Test
     void graphiql_introspection_fits_within_the_limits() {
         graphQl.document(graphql.introspection.IntrospectionQuery.INTROSPECTION_QUERY).execute()
