@@ -6,6 +6,9 @@ import graphql.execution.instrumentation.parameters.InstrumentationFieldFetchPar
 import graphql.schema.DataFetcher;
 import graphql.schema.DataFetchingEnvironment;
 import graphql.schema.GraphQLObjectType;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
@@ -40,15 +43,18 @@ public class GraphQlAccess extends SimplePerformantInstrumentation implements We
     static final int MAX_KNOWN = 100_000;
     private final CommandGateway commands;
     private final MongoEventStorageEngine store;
+    private final Clock clock;
     /** Each caller's standing as the ledger gave it, with the last of their events it had seen. */
     private final Map<String, Known> known = new ConcurrentHashMap<>();
 
-    private record Known(long sequence, Caller caller) {
+    /** Learnt on {@code day} (UTC): the standing is derived for a date (an age, a validity), so it is kept for that day only. */
+    private record Known(long sequence, Caller caller, LocalDate day) {
     }
 
-    public GraphQlAccess(CommandGateway commands, MongoEventStorageEngine store) {
+    public GraphQlAccess(CommandGateway commands, MongoEventStorageEngine store, Clock clock) {
         this.commands = commands;
         this.store = store;
+        this.clock = clock;
     }
 
     @Override
@@ -82,8 +88,9 @@ public class GraphQlAccess extends SimplePerformantInstrumentation implements We
         // requests queued behind each other) and replayed its events since the last snapshot: the cheapest
         // request could not be answered 1,000 times a second. One lookup in the event store's unique
         // aggregate/sequence index says whether anything was appended since, on any node.
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
         Known k = known.get(memberId);
-        if (k != null && !store.hasEvent(memberId, k.sequence() + 1)) {
+        if (k != null && k.day().equals(today) && !store.hasEvent(memberId, k.sequence() + 1)) {
             return k.caller();
         }
         try {
@@ -93,7 +100,7 @@ public class GraphQlAccess extends SimplePerformantInstrumentation implements We
             if (known.size() >= MAX_KNOWN) {
                 known.clear();
             }
-            known.put(memberId, new Known(sequence, caller));
+            known.put(memberId, new Known(sequence, caller, today));
             return caller;
         } catch (LedgerRefusal e) {
             return Caller.ANONYMOUS; // an id with no member
