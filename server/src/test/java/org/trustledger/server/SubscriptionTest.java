@@ -130,6 +130,44 @@ class SubscriptionTest {
         assertThat(errorCode(client(null), "subscription { ledgerEvents { type } }", null)).isEqualTo("UNAUTHENTICATED");
     }
 
+    /** An account locked by a ruling loses its open subscriptions too, not only its next requests. */
+    @Test
+    void a_members_subscription_ends_when_a_ruling_locks_the_account() throws Exception {
+        String email = LedgerGraphQlTest.uniqueEmail();
+        String member = helper.registerAndVerify(email, "1991-01-01");
+        String support = helper.memberId(F[0]);
+        String carol = helper.memberId(F[2]);
+        ids.as(F[0]).document("mutation($m: ID!, $by: ID!) { appointRole(input: {memberId: $m, role: ARBITRATOR,"
+                + " appointedBy: $by, reason: \"cases\"}) { error { code } } }").variable("m", carol).variable("by", support)
+                .execute();
+        String caseId = ids.as(email).document("mutation($c: ID!) { fileCase(input: {claimantId: $c, relief:"
+                + " \"my account was taken over\"}) { case { id } } }").variable("c", member).execute()
+                .path("fileCase.case.id").entity(String.class).get();
+        ids.as(F[0]).document("mutation($k: ID!, $a: ID!, $by: ID!) { assignArbitrator(input: {caseId: $k,"
+                + " arbitratorId: $a, assignedBy: $by}) { error { code } } }").variable("k", caseId).variable("a", carol)
+                .variable("by", support).execute().path("assignArbitrator.error").valueIsNull();
+
+        java.util.concurrent.atomic.AtomicReference<Throwable> ended = new java.util.concurrent.atomic.AtomicReference<>();
+        Disposable subscription = client(email).document("subscription { ledgerEvents { type } }")
+                .retrieveSubscription("ledgerEvents").toEntity(Map.class).subscribe(m -> { }, ended::set);
+        try {
+            Thread.sleep(1_500); // acknowledged, and past the once-a-second check
+            ids.as(F[2]).document("mutation($k: ID!, $a: ID!, $m: ID!) { lockAccount(input: {caseId: $k, arbitratorId: $a,"
+                    + " memberId: $m, reason: \"identity theft\"}) { error { code } } }").variable("k", caseId)
+                    .variable("a", carol).variable("m", member).execute().path("lockAccount.error").valueIsNull();
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (ended.get() == null && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(ended.get()).as("the subscription ended").isInstanceOf(
+                    org.springframework.graphql.client.SubscriptionErrorException.class);
+            assertThat(((org.springframework.graphql.client.SubscriptionErrorException) ended.get()).getErrors().get(0)
+                    .getExtensions()).containsEntry("code", "UNAUTHENTICATED");
+        } finally {
+            subscription.dispose();
+        }
+    }
+
     static String errorCode(WebSocketGraphQlClient client, String document, String memberId) {
         try {
             var request = client.document(document);

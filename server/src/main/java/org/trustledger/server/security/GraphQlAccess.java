@@ -80,9 +80,11 @@ public class GraphQlAccess extends SimplePerformantInstrumentation implements We
 
     Caller caller(Authentication authentication) {
         String memberId = AuthController.member(authentication);
-        if (memberId == null) {
-            return Caller.ANONYMOUS;
-        }
+        return memberId == null ? Caller.ANONYMOUS : standing(memberId);
+    }
+
+    /** The member as the ledger has them now (anonymous once locked, deleted or expired). */
+    public Caller standing(String memberId) {
         // The ledger's own record, not a projection; but asked of the member aggregate only when the member
         // has new events. Loading it for every request took a lock on the aggregate (one token's concurrent
         // requests queued behind each other) and replayed its events since the last snapshot: the cheapest
