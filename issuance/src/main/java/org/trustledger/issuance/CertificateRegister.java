@@ -6,7 +6,6 @@ import static com.mongodb.client.model.Filters.in;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.ReplaceOptions;
-import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -89,8 +88,16 @@ public class CertificateRegister implements CertificateCheck {
                 .append("notBefore", Date.from(e.notBefore())).append("notAfter", Date.from(e.notAfter()))
                 .append("requires", e.rights()).append("ledgerSeq", e.ledgerSequence())
                 .append("organisationId", e.organisationId()), new ReplaceOptions().upsert(true));
-        byMember.updateOne(eq("_id", e.memberId()), Updates.addToSet("serials", e.serial()),
-                new UpdateOptions().upsert(true));
+        // Kept sorted, so that the document does not depend on the order reservations of different requests
+        // reach this projection (gaps let two nodes' events arrive out of index order; a rebuild reads them in
+        // order): ReliabilityIT compares this read model with a rebuild document for document.
+        Document index = byMember.find(eq("_id", e.memberId())).first();
+        java.util.TreeSet<String> serials = new java.util.TreeSet<>(index == null ? List.of()
+                : index.getList("serials", String.class));
+        if (serials.add(e.serial())) {
+            byMember.replaceOne(eq("_id", e.memberId()), new Document("_id", e.memberId())
+                    .append("serials", new ArrayList<>(serials)), new ReplaceOptions().upsert(true));
+        }
         requests.replaceOne(eq("_id", e.requestId()), new Document("_id", e.requestId()).append("memberId", e.memberId())
                 .append("outcome", "RESERVED").append("serial", e.serial()).append("lastSeq", seq),
                 new ReplaceOptions().upsert(true));
