@@ -65,9 +65,9 @@ public class MemberHistory {
     public record VoidingImpact(AssuranceView assurance, PartyImpact assuree, PartyImpact assurer) {
     }
 
-    public Optional<VoidingImpact> voidingImpact(String assuranceId) {
-        return members.assurance(assuranceId).map(a -> new VoidingImpact(a, impact(a.assureeId(), assuranceId),
-                impact(a.assurerId(), assuranceId)));
+    /** What voiding this assurance would change for both parties. */
+    public VoidingImpact voidingImpact(AssuranceView a) {
+        return new VoidingImpact(a, impact(a.assureeId(), a.id()), impact(a.assurerId(), a.id()));
     }
 
     private PartyImpact impact(String memberId, String assuranceId) {

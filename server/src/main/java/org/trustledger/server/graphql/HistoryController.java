@@ -88,13 +88,14 @@ public class HistoryController {
     @QueryMapping
     public VoidingImpact voidingImpact(@Argument String assuranceId,
                                        @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
-        members.assurance(assuranceId).ifPresent(a -> {
+        java.util.Optional<org.trustledger.query.AssuranceView> assurance = members.assurance(assuranceId);
+        assurance.ifPresent(a -> {
             if (!privacy.maySeePrivate(caller, a.assureeId()) && !privacy.maySeePrivate(caller, a.assurerId())) {
                 throw new ApiException(ErrorCode.FORBIDDEN, "The impact of voiding an assurance is visible to support"
                         + " and an arbitrator of a case its assuree or assurer is a party to.");
             }
         });
-        return history.voidingImpact(assuranceId).map(i -> {
+        return assurance.map(history::voidingImpact).map(i -> {
             List<String> changed = new ArrayList<>();
             for (MemberHistory.PartyImpact p : List.of(i.assuree(), i.assurer())) {
                 if (p.statusChanges()) {

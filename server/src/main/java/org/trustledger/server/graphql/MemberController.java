@@ -131,27 +131,32 @@ public class MemberController {
     // An account's state says things about a person (locked or deleted by a ruling, under 18): private as points.
     @SchemaMapping(typeName = "Member")
     public Boolean accountExpired(MemberView member, @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
-        return privacy.maySeePrivate(caller, member.id()) ? member.accountExpired() : null;
+        return privateTo(caller, member, member.accountExpired());
     }
 
     @SchemaMapping(typeName = "Member")
     public Boolean locked(MemberView member, @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
-        return privacy.maySeePrivate(caller, member.id()) ? member.locked() : null;
+        return privateTo(caller, member, member.locked());
     }
 
     @SchemaMapping(typeName = "Member")
     public Boolean blockedAsAssurer(MemberView member, @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
-        return privacy.maySeePrivate(caller, member.id()) ? member.blockedAsAssurer() : null;
+        return privateTo(caller, member, member.blockedAsAssurer());
     }
 
     @SchemaMapping(typeName = "Member")
     public Boolean parentalConsent(MemberView member, @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
-        return privacy.maySeePrivate(caller, member.id()) ? member.parentalConsent() : null;
+        return privateTo(caller, member, member.parentalConsent());
     }
 
     @SchemaMapping(typeName = "Member")
     public Boolean deleted(MemberView member, @ContextValue(name = Caller.CONTEXT_KEY) Caller caller) {
-        return privacy.maySeePrivate(caller, member.id()) ? member.deleted() : null;
+        return privateTo(caller, member, member.deleted());
+    }
+
+    /** The value where the caller may see the member's private data, else null. */
+    private <T> T privateTo(Caller caller, MemberView member, T value) {
+        return privacy.maySeePrivate(caller, member.id()) ? value : null;
     }
 
     @SchemaMapping(typeName = "Member")
