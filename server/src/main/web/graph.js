@@ -42,7 +42,7 @@ const cy = cytoscape({
       'border-width': 1, 'border-color': '#374151' } },
     { selector: 'node.self', style: { width: 22, height: 22, 'border-width': 3 } },
     { selector: 'node.found', style: { 'border-color': '#dc2626', 'border-width': 4, width: 26, height: 26 } },
-    { selector: 'edge', style: { width: e => 0.5 + e.data('points') / 12, 'line-color': '#6b7280',
+    { selector: 'edge', style: { width: e => 0.5 + (e.data('points') ?? 12) / 12, 'line-color': '#6b7280',
       'target-arrow-shape': 'triangle', 'target-arrow-color': '#6b7280', 'curve-style': 'bezier', opacity: 0.9 } },
     { selector: 'edge.voided', style: { opacity: 0.2, 'line-style': 'dashed' } },
   ],

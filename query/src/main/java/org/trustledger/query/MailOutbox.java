@@ -25,6 +25,7 @@ import org.trustledger.ledger.api.DomainControlRequested;
 import org.trustledger.ledger.api.OrganisationDomainControlRequested;
 import org.trustledger.ledger.organisation.OrganisationHandler;
 import org.trustledger.ledger.api.EmailVerificationRequested;
+import org.trustledger.ledger.api.RecoveryHeld;
 import org.trustledger.ledger.api.RecoveryLocked;
 import org.trustledger.ledger.member.EmailTokens;
 import org.trustledger.ledger.rules.Emails;
@@ -104,6 +105,16 @@ public class MailOutbox {
                 "Passphrase recovery for member " + e.memberId() + " was locked at " + e.lockedAt() + " after "
                         + e.failures() + " failed attempts (DOMAIN.md section 1). Contact the account holder through"
                         + " a verified channel before doing anything else.\n", null, e.lockedAt());
+    }
+
+    @EventHandler
+    @DisallowReplay
+    void on(RecoveryHeld e, EventMessage<?> message) {
+        enqueue(message.getIdentifier(), supportAddress, "Passphrase recovery paused for member " + e.memberId(),
+                "Passphrase recovery for member " + e.memberId() + " was paused at " + e.heldAt() + " until " + e.until()
+                        + " after " + e.failures() + " attempts with a wrong date of birth or address (DOMAIN.md section"
+                        + " 1). Someone may be guessing the date of birth; if the account holder asks, contact them"
+                        + " through a verified channel.\n", null, e.heldAt());
     }
 
     /**

@@ -38,6 +38,9 @@ import org.trustledger.ledger.api.RoleWithdrawn;
 import org.trustledger.ledger.api.DomainVerified;
 import org.trustledger.ledger.api.PassphraseReset;
 import org.trustledger.ledger.api.RecoveryAttemptFailed;
+import org.trustledger.ledger.api.RecoveryAttemptRefused;
+import org.trustledger.ledger.api.RecoveryHeld;
+import org.trustledger.ledger.api.RecoveryIdentificationFailed;
 import org.trustledger.ledger.api.RecoveryLocked;
 import org.trustledger.ledger.api.RecoveryStarted;
 import org.trustledger.ledger.api.TtpAssuranceRecorded;
@@ -225,6 +228,16 @@ public class TimelineProjection {
         }
         if (p instanceof RecoveryAttemptFailed e) {
             return s(entry(Change.OTHER, at, false), p, "passphrase recovery failed: " + e.reason(), null, null);
+        }
+        if (p instanceof RecoveryIdentificationFailed e) {
+            return s(entry(Change.OTHER, at, false), p, "passphrase recovery asked with wrong details", null, null);
+        }
+        if (p instanceof RecoveryHeld e) {
+            return s(entry(Change.OTHER, at, false), p, "passphrase recovery paused until " + e.until() + " after "
+                    + e.failures() + " attempts with wrong details", null, null);
+        }
+        if (p instanceof RecoveryAttemptRefused e) {
+            return s(entry(Change.OTHER, at, false), p, "passphrase recovery refused: " + e.reason(), null, null);
         }
         if (p instanceof RecoveryLocked e) {
             return s(entry(Change.OTHER, at, false), p, "passphrase recovery locked after " + e.failures() + " failures",

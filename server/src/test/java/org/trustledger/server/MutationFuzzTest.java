@@ -40,7 +40,8 @@ class MutationFuzzTest {
     /** Events the ledger records for a refused attempt, by design. */
     static final List<String> REFUSAL_EVENTS = List.of("org.trustledger.ledger.api.AssuranceRefused",
             "org.trustledger.issuance.api.CertificateRequestRefused", "org.trustledger.ledger.api.RecoveryAttemptFailed",
-            "org.trustledger.ledger.api.RecoveryLocked");
+            "org.trustledger.ledger.api.RecoveryLocked", "org.trustledger.ledger.api.RecoveryIdentificationFailed",
+            "org.trustledger.ledger.api.RecoveryHeld", "org.trustledger.ledger.api.RecoveryAttemptRefused");
     static ConfigurableApplicationContext app;
     static int port;
     static String token;

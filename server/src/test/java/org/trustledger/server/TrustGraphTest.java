@@ -107,6 +107,7 @@ class TrustGraphTest {
         assertThat(mine.path("nodes").toString()).contains("\"id\":\"" + m1 + "\",\"pseudonymous\":false");
         String alicePseudonym = mine.path("edges").get(0).path("from").asString();
         assertThat(alicePseudonym).startsWith("p-");
+        assertThat(mine.path("edges").get(0).path("points").asInt()).as("the assuree sees the points").isEqualTo(35);
         // Depth 2 reaches member 2 through Alice; the shortest path is m1 - Alice - m2.
         JsonNode wider = graph(e1, Map.of("c", m1, "d", 2, "a", m1, "b", alicePseudonym));
         assertThat(wider.path("totalEdges").asInt()).isEqualTo(2);
@@ -114,6 +115,7 @@ class TrustGraphTest {
         for (JsonNode e : wider.path("edges")) {
             if (!e.path("to").asString().equals(m1)) {
                 m2Pseudonym = e.path("to").asString();
+                assertThat(e.path("points").isNull()).as("member 2's points are not member 1's to see: " + e).isTrue();
             }
         }
         JsonNode path = graph(e1, Map.of("c", m1, "d", 2, "a", m1, "b", m2Pseudonym)).path("shortestPath");
@@ -130,12 +132,27 @@ class TrustGraphTest {
                 "a", m1, "b", m1));
         assertThat(before.path("totalEdges").asInt()).as("as corrected, the voided assurance never counted").isEqualTo(1);
 
+        // Bob (not support) awarded the voided 35 points to member 1: as its assurer he sees them.
+        String bob = helper.memberId(F[1]);
+        JsonNode bobs = graph(F[1], Map.of("c", bob, "d", 1, "v", true, "a", bob, "b", bob));
+        boolean seen = false;
+        for (JsonNode e : bobs.path("edges")) {
+            if (e.path("id").asString().equals(forged)) {
+                seen = true;
+                assertThat(e.path("points").asInt()).isEqualTo(35);
+            }
+        }
+        assertThat(seen).as(bobs.toString()).isTrue();
+
         // The whole graph, anonymously: every node pseudonymous; statistics over the whole selection.
         JsonNode anonymous = JSON.readTree(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/graphql"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
                         Map.of("query", GRAPH, "variables", Map.of("a", alicePseudonym, "b", m2Pseudonym))))).build()).body());
         JsonNode whole = anonymous.path("data").path("trustGraph");
         assertThat(whole.path("nodes").toString()).doesNotContain("\"pseudonymous\":false").doesNotContain(m1);
+        for (JsonNode e : whole.path("edges")) {
+            assertThat(e.path("points").isNull()).as("anonymous callers see no points: " + e).isTrue();
+        }
         assertThat(whole.path("statistics").path("assurances").asInt()).isEqualTo(whole.path("totalEdges").asInt());
         assertThat(whole.path("statistics").path("connectedComponents").asInt()).isGreaterThanOrEqualTo(1);
         assertThat(whole.path("statistics").path("assurancesByKind").toString()).contains("FACE_TO_FACE");
@@ -169,6 +186,10 @@ class TrustGraphTest {
             Files.write(dir.resolve("trust." + ext), r.body());
         }
         assertThat(Files.readString(dir.resolve("trust.dot"))).doesNotContain(m1);
+        for (String ext : List.of("dot", "graphml", "gexf", "cyjs")) {
+            assertThat(Files.readString(dir.resolve("trust." + ext))).as("public exports carry no points")
+                    .doesNotContain("points").doesNotContain("weight").doesNotContain("label=\"35\"");
+        }
         Tools.ok(dir, "dot", "-Tsvg", "trust.dot", "-o", "trust.svg");
         assertThat(Files.readString(dir.resolve("trust.svg"))).contains("<svg")
                 .contains("<title>" + alicePseudonym.replace("-", "&#45;") + "</title>"); // Graphviz escapes '-'

@@ -56,8 +56,7 @@ public class CredentialsHandler {
 
     @CommandHandler
     public RecoveryOutcome handle(StartRecoveryCommand cmd) {
-        RecoveryOutcome failed = RecoveryOutcome.failed(RefusalCode.RECOVERY_FAILED,
-                "These details do not allow a recovery.");
+        RecoveryOutcome failed = RecoveryOutcome.failed(RefusalCode.RECOVERY_FAILED, Member.RECOVERY_REFUSED);
         Aggregate<Member> member = owner(cmd.email()).orElse(null);
         if (member == null || cmd.dateOfBirth() == null) {
             hasher.equaliseTiming();

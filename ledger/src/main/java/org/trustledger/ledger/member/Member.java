@@ -55,6 +55,9 @@ import org.trustledger.ledger.api.EmailVerified;
 import org.trustledger.ledger.api.CallerStanding;
 import org.trustledger.ledger.api.PassphraseReset;
 import org.trustledger.ledger.api.RecoveryAttemptFailed;
+import org.trustledger.ledger.api.RecoveryAttemptRefused;
+import org.trustledger.ledger.api.RecoveryHeld;
+import org.trustledger.ledger.api.RecoveryIdentificationFailed;
 import org.trustledger.ledger.api.RecoveryLocked;
 import org.trustledger.ledger.api.RecoveryOutcome;
 import org.trustledger.ledger.api.RecoveryStarted;
@@ -123,6 +126,8 @@ public class Member {
     private Instant recoveryExpiresAt;
     private int recoveryFailures;
     private boolean recoveryLocked;
+    private java.util.ArrayDeque<Instant> identificationFailures = new java.util.ArrayDeque<>();
+    private Instant recoveryHeldUntil;
     /** Domains waiting for their token: domain to the pending token. */
     private Map<String, Pending> pendingDomains = new HashMap<>();
     private Map<String, String> pendingApprover = new HashMap<>();
@@ -264,22 +269,35 @@ public class Member {
     static final int RECOVERY_QUESTIONS = 3;
     static final int RECOVERY_FAILURES_BEFORE_LOCK = 3;
     static final java.time.Duration RECOVERY_WINDOW = java.time.Duration.ofMinutes(15);
+    /** Three wrong details within this time pause recovery for as long. */
+    static final java.time.Duration RECOVERY_PAUSE = java.time.Duration.ofHours(24);
+    static final String RECOVERY_REFUSED = "These details do not allow a recovery. If they are right, recovery may be"
+            + " locked or paused after repeated failures: support has been told and will contact the account holder.";
 
     boolean passphraseMatches(String passphrase, SecretHasher hasher) {
         boolean matches = passphraseHash != null && hasher.passphraseMatches(passphrase, passphraseHash);
         return matches && !deleted && !locked;
     }
 
+    /**
+     * Step 1. Every refusal here answers the same as for an address nobody has, whatever was wrong and
+     * whether recovery is locked or paused: only someone who knows the address and the date of birth
+     * learns anything, and a pause makes guessing the date of birth useless.
+     */
     RecoveryOutcome startRecovery(String newRecoveryId, String email, LocalDate dob, java.security.SecureRandom random,
                                   Instant now) {
-        if (recoveryLocked) {
-            return RecoveryOutcome.failed(RefusalCode.RECOVERY_LOCKED, "Recovery is locked for this account after"
-                    + " repeated failures; support has been told and will contact the account holder.");
+        if (recoveryLocked || (recoveryHeldUntil != null && now.isBefore(recoveryHeldUntil))) {
+            apply(new RecoveryAttemptRefused(memberId, newRecoveryId, recoveryLocked ? "recovery is locked"
+                    : "recovery is paused until " + recoveryHeldUntil, now));
+            return RecoveryOutcome.failed(RefusalCode.RECOVERY_FAILED, RECOVERY_REFUSED);
         }
         if (deleted || locked || securityQuestions.size() != SECURITY_QUESTIONS || !email.equals(primaryEmail)
                 || !dob.equals(dateOfBirth)) {
-            fail(newRecoveryId, "primary email and date of birth do not match", now);
-            return RecoveryOutcome.failed(RefusalCode.RECOVERY_FAILED, "These details do not allow a recovery.");
+            apply(new RecoveryIdentificationFailed(memberId, newRecoveryId, now));
+            if (identificationFailures.size() >= RECOVERY_FAILURES_BEFORE_LOCK) {
+                apply(new RecoveryHeld(memberId, identificationFailures.size(), now, now.plus(RECOVERY_PAUSE)));
+            }
+            return RecoveryOutcome.failed(RefusalCode.RECOVERY_FAILED, RECOVERY_REFUSED);
         }
         List<Integer> indexes = new ArrayList<>(List.of(0, 1, 2, 3, 4));
         java.util.Collections.shuffle(indexes, random);
@@ -289,13 +307,16 @@ public class Member {
                 null, null);
     }
 
+    /** Step 2: the caller holds a recovery id, so they knew the address and the date of birth. */
     RecoveryOutcome completeRecovery(String id, List<String> answers, String newPassphrase, SecretHasher hasher,
                                      Instant now) {
         if (recoveryLocked) {
+            apply(new RecoveryAttemptRefused(memberId, id, "recovery is locked", now));
             return RecoveryOutcome.failed(RefusalCode.RECOVERY_LOCKED, "Recovery is locked for this account after"
                     + " repeated failures; support has been told.");
         }
         if (recoveryId == null || !recoveryId.equals(id) || now.isAfter(recoveryExpiresAt)) {
+            apply(new RecoveryAttemptRefused(memberId, id, "this recovery is no longer valid", now));
             return RecoveryOutcome.failed(RefusalCode.RECOVERY_FAILED, "This recovery is not valid or has expired"
                     + " (15 minutes): start again.");
         }
@@ -305,7 +326,10 @@ public class Member {
             allCorrect = hasher.answerMatches(answers.get(i), securityQuestions.get(recoveryQuestions.get(i)).answerHash());
         }
         if (!allCorrect) {
-            fail(id, "wrong answers", now);
+            apply(new RecoveryAttemptFailed(memberId, id, "wrong answers", now));
+            if (recoveryFailures >= RECOVERY_FAILURES_BEFORE_LOCK) {
+                apply(new RecoveryLocked(memberId, recoveryFailures, now));
+            }
             return RecoveryOutcome.failed(recoveryLocked ? RefusalCode.RECOVERY_LOCKED : RefusalCode.RECOVERY_FAILED,
                     "The answers are not all correct." + (recoveryLocked ? " Recovery is now locked; support has been"
                             + " told." : " Start again."));
@@ -314,11 +338,19 @@ public class Member {
         return new RecoveryOutcome(true, List.of(), memberId, null, null);
     }
 
-    private void fail(String id, String reason, Instant now) {
-        apply(new RecoveryAttemptFailed(memberId, id, reason, now));
-        if (recoveryFailures >= RECOVERY_FAILURES_BEFORE_LOCK) {
-            apply(new RecoveryLocked(memberId, recoveryFailures, now));
+    @EventSourcingHandler
+    void on(RecoveryIdentificationFailed e) {
+        identificationFailures.addLast(e.failedAt());
+        while (!identificationFailures.isEmpty()
+                && !identificationFailures.peekFirst().isAfter(e.failedAt().minus(RECOVERY_PAUSE))) {
+            identificationFailures.removeFirst();
         }
+    }
+
+    @EventSourcingHandler
+    void on(RecoveryHeld e) {
+        recoveryHeldUntil = e.until();
+        identificationFailures.clear();
     }
 
     @EventSourcingHandler

@@ -12,7 +12,8 @@ import org.trustledger.query.graph.TrustGraphReader.Edge;
 /**
  * Streaming writers of the trust graph in GraphML, GEXF 1.2 (what Gephi and NetworkX read), Graphviz DOT and Cytoscape.js JSON: all
  * nodes first, then all edges, each written as it comes and nothing kept, so a graph of any size
- * exports in bounded memory.
+ * exports in bounded memory. Edges carry kind, date and voided, not points: the exports are public, and a
+ * pseudonym's points would add up to its private total.
  */
 public enum GraphFormat {
     GRAPHML("graphml", "application/graphml+xml"),
@@ -64,7 +65,6 @@ public enum GraphFormat {
                         <?xml version="1.0" encoding="UTF-8"?>
                         <graphml xmlns="http://graphml.graphdrawing.org/xmlns">
                           <key id="status" for="node" attr.name="status" attr.type="string"/>
-                          <key id="points" for="edge" attr.name="points" attr.type="int"/>
                           <key id="kind" for="edge" attr.name="kind" attr.type="string"/>
                           <key id="date" for="edge" attr.name="date" attr.type="string"/>
                           <key id="voided" for="edge" attr.name="voided" attr.type="boolean"/>
@@ -114,18 +114,18 @@ public enum GraphFormat {
             }
             switch (format) {
                 case GRAPHML -> out.write("    <edge id=\"" + xml(e.id()) + "\" source=\"" + xml(from) + "\" target=\"" + xml(to)
-                        + "\"><data key=\"points\">" + e.points() + "</data><data key=\"kind\">" + e.kind()
+                        + "\"><data key=\"kind\">" + e.kind()
                         + "</data><data key=\"date\">" + e.date() + "</data><data key=\"voided\">" + e.voided()
                         + "</data></edge>\n");
                 case GEXF -> out.write("      <edge id=\"" + xml(e.id()) + "\" source=\"" + xml(from) + "\" target=\"" + xml(to)
-                        + "\" weight=\"" + e.points() + "\"><attvalues><attvalue for=\"kind\" value=\"" + e.kind()
+                        + "\"><attvalues><attvalue for=\"kind\" value=\"" + e.kind()
                         + "\"/><attvalue for=\"date\" value=\"" + e.date() + "\"/><attvalue for=\"voided\" value=\""
                         + e.voided() + "\"/></attvalues></edge>\n");
-                case DOT -> out.write("  \"" + dot(from) + "\" -> \"" + dot(to) + "\" [label=\"" + e.points() + "\""
+                case DOT -> out.write("  \"" + dot(from) + "\" -> \"" + dot(to) + "\" [tooltip=\"" + e.kind() + " " + e.date() + "\""
                         + (e.voided() ? ", style=dashed, color=gray" : "") + "];\n");
                 case CYTOSCAPE -> {
                     out.write((first ? "" : ",") + "{\"data\":{\"id\":\"" + json(e.id()) + "\",\"source\":\"" + json(from)
-                            + "\",\"target\":\"" + json(to) + "\",\"points\":" + e.points() + ",\"kind\":\"" + e.kind()
+                            + "\",\"target\":\"" + json(to) + "\",\"kind\":\"" + e.kind()
                             + "\",\"date\":\"" + e.date() + "\",\"voided\":" + e.voided() + "}}");
                     first = false;
                 }

@@ -28,7 +28,8 @@ import org.trustledger.server.security.Privacy;
 /**
  * The web of trust over GraphQL: a neighbourhood or the whole graph, now or as of an instant, edges
  * paged, with statistics and shortest assurance paths. Members appear under a stable pseudonym unless
- * the caller may see them (themselves, support, their arbitrator).
+ * the caller may see them (themselves, support, their arbitrator); an edge's points only to those who may
+ * see the assuree's points, and to its assurer.
  */
 @Controller
 public class TrustGraphController {
@@ -48,7 +49,7 @@ public class TrustGraphController {
     public record GraphNode(String id, boolean pseudonymous, MemberStatus status) {
     }
 
-    public record GraphEdge(String id, String from, String to, int points, String kind, LocalDate date, boolean voided) {
+    public record GraphEdge(String id, String from, String to, Integer points, String kind, LocalDate date, boolean voided) {
     }
 
     public record StatusCount(MemberStatus status, int count) {
@@ -110,8 +111,8 @@ public class TrustGraphController {
     public List<GraphEdge> edges(TrustGraph g) {
         List<GraphEdge> page = new ArrayList<>();
         for (Edge e : g.edges().subList(g.from(), g.to())) {
-            page.add(new GraphEdge(e.id(), display(e.from(), g.caller()), display(e.to(), g.caller()), e.points(),
-                    e.kind(), e.date(), e.voided()));
+            page.add(new GraphEdge(e.id(), display(e.from(), g.caller()), display(e.to(), g.caller()),
+                    pointsShown(e, g.caller()), e.kind(), e.date(), e.voided()));
         }
         return page;
     }
@@ -153,6 +154,15 @@ public class TrustGraphController {
             result.add(new GraphNode(shown, !shown.equals(id), g.statuses().get(id)));
         }
         return result;
+    }
+
+    /**
+     * An assurance's points, to whoever may see the assuree's points (the assuree, support, their
+     * arbitrator) and to the assurer who awarded them; null to everyone else: summing a pseudonym's
+     * edges would give its point total, which is private (DOMAIN.md section 1).
+     */
+    private Integer pointsShown(Edge e, Caller caller) {
+        return caller != null && caller.is(e.from()) || privacy.maySeePrivate(caller, e.to()) ? e.points() : null;
     }
 
     /** Computed, never stored: a query only reads (a centre named later is found by {@link Pseudonyms#memberOf}). */

@@ -2,6 +2,8 @@ package org.trustledger.server.graphql;
 
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -54,16 +56,17 @@ public class LedgerMutations {
      */
     @MutationMapping
     public Types.MemberPayload registerMember(@Argument Types.RegisterMemberInput input) {
-        String address = LoginThrottle.clientAddress();
-        if (throttle.blockedUntil(null, address).isPresent()) {
-            return new Types.MemberPayload(null, new Types.Refusal("TOO_MANY_ATTEMPTS",
-                    "Too many attempts from here; try again later."));
+        try (LoginThrottle.Attempt attempt = throttle.begin(null, LoginThrottle.clientAddress())) {
+            if (attempt.refused()) {
+                return new Types.MemberPayload(null, new Types.Refusal("TOO_MANY_ATTEMPTS",
+                        "Too many attempts from here; try again after " + attempt.until() + "."));
+            }
+            Types.MemberPayload payload = register(input);
+            if (payload.error() != null && payload.error().code().equals(RefusalCode.EMAIL_ALREADY_REGISTERED.name())) {
+                attempt.failed();
+            }
+            return payload;
         }
-        Types.MemberPayload payload = register(input);
-        if (payload.error() != null && payload.error().code().equals(RefusalCode.EMAIL_ALREADY_REGISTERED.name())) {
-            throttle.failed(null, address);
-        }
-        return payload;
     }
 
     private Types.MemberPayload register(Types.RegisterMemberInput input) {
@@ -90,16 +93,17 @@ public class LedgerMutations {
     /** "Taken" for an address is news to someone who wants to know who has an account: counted like a failure. */
     @MutationMapping
     public Types.MemberPayload addEmail(@Argument Types.AddEmailInput input) {
-        Types.Refusal blocked = identificationBlocked(input.memberId());
-        if (blocked != null) {
-            return new Types.MemberPayload(null, blocked);
+        try (LoginThrottle.Attempt attempt = identification(input.memberId())) {
+            if (attempt.refused()) {
+                return new Types.MemberPayload(null, tooManyIdentifications(attempt));
+            }
+            Types.MemberPayload payload = memberPayload(() -> commands.sendAndWait(new AddEmailCommand(input.memberId(),
+                    input.email())), input.memberId());
+            if (payload.error() != null && payload.error().code().equals(RefusalCode.EMAIL_ALREADY_REGISTERED.name())) {
+                attempt.failed();
+            }
+            return payload;
         }
-        Types.MemberPayload payload = memberPayload(() -> commands.sendAndWait(new AddEmailCommand(input.memberId(),
-                input.email())), input.memberId());
-        if (payload.error() != null && payload.error().code().equals(RefusalCode.EMAIL_ALREADY_REGISTERED.name())) {
-            identifications.failed(IDENTIFY + input.memberId(), IDENTIFY + LoginThrottle.clientAddress());
-        }
-        return payload;
     }
 
     /**
@@ -108,16 +112,27 @@ public class LedgerMutations {
      * refusals are counted per Assurer and per client address (as failed logins are); past the limit the
      * assurance mutations answer TOO_MANY_ATTEMPTS until the window has passed.
      */
-    private Types.Refusal identificationBlocked(String actor) {
-        return identifications.blockedUntil(IDENTIFY + actor, IDENTIFY + LoginThrottle.clientAddress())
-                .map(until -> new Types.Refusal("TOO_MANY_ATTEMPTS", "Too many members named who could not be"
-                        + " found, or addresses already taken; try again after " + until + "."))
-                .orElse(null);
+    private LoginThrottle.Attempt identification(String actor) {
+        return identifications.begin(IDENTIFY + actor, IDENTIFY + LoginThrottle.clientAddress());
     }
 
-    private void identified(String actor, AssuranceOutcome outcome) {
-        if (!outcome.isRecorded() && outcome.refusalCode() == RefusalCode.ASSUREE_NOT_FOUND) {
-            identifications.failed(IDENTIFY + actor, IDENTIFY + LoginThrottle.clientAddress());
+    private static Types.Refusal tooManyIdentifications(LoginThrottle.Attempt attempt) {
+        return new Types.Refusal("TOO_MANY_ATTEMPTS", "Too many members named who could not be found, or addresses"
+                + " already taken; try again after " + attempt.until() + ".");
+    }
+
+    /** Records an assurance that names its assuree, counting a name that matched nobody as a probe. */
+    private Types.RecordAssurancePayload identifying(String actor, Supplier<AssuranceOutcome> record,
+                                                     Function<AssuranceOutcome, Types.RecordAssurancePayload> payload) {
+        try (LoginThrottle.Attempt attempt = identification(actor)) {
+            if (attempt.refused()) {
+                return new Types.RecordAssurancePayload(null, tooManyIdentifications(attempt));
+            }
+            AssuranceOutcome outcome = record.get();
+            if (!outcome.isRecorded() && outcome.refusalCode() == RefusalCode.ASSUREE_NOT_FOUND) {
+                attempt.failed();
+            }
+            return payload.apply(outcome);
         }
     }
 
@@ -140,45 +155,31 @@ public class LedgerMutations {
                 input.assureeEmail(), input.assureeDateOfBirth(), input.date(), input.location(), input.points(),
                 input.documents(), Boolean.TRUE.equals(input.assureeAgreedToCommunityAgreement()),
                 Boolean.TRUE.equals(input.assurerSawOriginalDocuments()));
-        Types.Refusal blocked = identificationBlocked(input.assurerId());
-        if (blocked != null) {
-            return new Types.RecordAssurancePayload(null, blocked);
-        }
-        AssuranceOutcome outcome = commands.sendAndWait(cmd);
-        identified(input.assurerId(), outcome);
-        if (!outcome.isRecorded()) {
-            return new Types.RecordAssurancePayload(null,
-                    new Types.Refusal(outcome.refusalCode().name(), outcome.refusalMessage()));
-        }
-        // Both parties' documents show the assurance (its own document is written with the assuree's).
-        sync.awaitMember(outcome.assureeId());
-        sync.awaitMember(input.assurerId());
-        return new Types.RecordAssurancePayload(readModel.assurance(outcome.assuranceId()).orElseThrow(), null);
+        return identifying(input.assurerId(), () -> commands.sendAndWait(cmd), outcome -> {
+            if (!outcome.isRecorded()) {
+                return new Types.RecordAssurancePayload(null,
+                        new Types.Refusal(outcome.refusalCode().name(), outcome.refusalMessage()));
+            }
+            // Both parties' documents show the assurance (its own document is written with the assuree's).
+            sync.awaitMember(outcome.assureeId());
+            sync.awaitMember(input.assurerId());
+            return new Types.RecordAssurancePayload(readModel.assurance(outcome.assuranceId()).orElseThrow(), null);
+        });
     }
 
     @MutationMapping
     public Types.RecordAssurancePayload recordTtpAssurance(@Argument Types.RecordTtpAssuranceInput input) {
-        Types.Refusal blocked = identificationBlocked(input.adminId());
-        if (blocked != null) {
-            return new Types.RecordAssurancePayload(null, blocked);
-        }
-        AssuranceOutcome outcome = commands.sendAndWait(new RecordTtpAssuranceCommand(UUID.randomUUID().toString(),
-                input.adminId(), input.assureeEmail(), input.assureeDateOfBirth(), input.ttpName(), input.ttpKind(),
-                input.country(), input.date(), input.documents(), input.points()));
-        identified(input.adminId(), outcome);
-        return assurancePayload(outcome);
+        return identifying(input.adminId(), () -> commands.sendAndWait(new RecordTtpAssuranceCommand(
+                UUID.randomUUID().toString(), input.adminId(), input.assureeEmail(), input.assureeDateOfBirth(),
+                input.ttpName(), input.ttpKind(), input.country(), input.date(), input.documents(), input.points())),
+                this::assurancePayload);
     }
 
     @MutationMapping
     public Types.RecordAssurancePayload recordTopUp(@Argument Types.RecordTopUpInput input) {
-        Types.Refusal blocked = identificationBlocked(input.seniorAssurerId());
-        if (blocked != null) {
-            return new Types.RecordAssurancePayload(null, blocked);
-        }
-        AssuranceOutcome outcome = commands.sendAndWait(new RecordTopUpCommand(UUID.randomUUID().toString(),
-                input.seniorAssurerId(), input.assureeEmail(), input.assureeDateOfBirth(), input.date(), input.points()));
-        identified(input.seniorAssurerId(), outcome);
-        return assurancePayload(outcome);
+        return identifying(input.seniorAssurerId(), () -> commands.sendAndWait(new RecordTopUpCommand(
+                UUID.randomUUID().toString(), input.seniorAssurerId(), input.assureeEmail(), input.assureeDateOfBirth(),
+                input.date(), input.points())), this::assurancePayload);
     }
 
     private Types.RecordAssurancePayload assurancePayload(AssuranceOutcome outcome) {

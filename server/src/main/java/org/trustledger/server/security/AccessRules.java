@@ -50,6 +50,7 @@ public final class AccessRules {
         RULES.put("Query.voidingImpact", new Rule("support, or an arbitrator of a case of the assuree or assurer", true,
                 (c, a) -> c.support() || c.has(Role.ARBITRATOR)));
         RULES.put("Query.projectionStatus", new Rule("support", true, (c, a) -> c.support()));
+        RULES.put("Query.recoveryAttempts", RULES.get("Query.projectionStatus"));
         RULES.put("Mutation.rebuildProjections", RULES.get("Query.projectionStatus"));
         RULES.put("Query.devOutbox", new Rule("support (dev mode only)", true, (c, a) -> c.support()));
         RULES.put("Mutation.recordAssurerChallenge", new Rule("support (records a challenge taken elsewhere)", true,

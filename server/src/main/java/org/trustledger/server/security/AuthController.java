@@ -140,16 +140,18 @@ public class AuthController {
     private Optional<String> check(Credentials credentials, HttpServletRequest request) {
         String address = request.getRemoteAddr();
         String email = credentials.email() == null ? "" : credentials.email();
-        if (throttle.blockedUntil(email, address).isPresent()) {
-            return Optional.empty();
-        }
-        try {
-            String memberId = commands.sendAndWait(new AuthenticateCommand(email, credentials.passphrase()));
-            throttle.succeeded(email);
-            return Optional.of(memberId);
-        } catch (LedgerRefusal e) {
-            throttle.failed(email, address);
-            return Optional.empty();
+        try (LoginThrottle.Attempt attempt = throttle.begin(email, address)) {
+            if (attempt.refused()) {
+                return Optional.empty();
+            }
+            try {
+                String memberId = commands.sendAndWait(new AuthenticateCommand(email, credentials.passphrase()));
+                attempt.succeeded();
+                return Optional.of(memberId);
+            } catch (LedgerRefusal e) {
+                attempt.failed();
+                return Optional.empty();
+            }
         }
     }
 

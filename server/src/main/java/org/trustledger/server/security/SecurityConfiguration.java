@@ -99,6 +99,11 @@ public class SecurityConfiguration {
     }
 
     @Bean
+    RecoveryLog recoveryLog(MongoDatabase db, Clock clock) {
+        return new RecoveryLog(db, clock);
+    }
+
+    @Bean
     ApiTokens apiTokens(MongoDatabase db, SecureRandom random, Clock clock) {
         return new ApiTokens(db, random, clock);
     }

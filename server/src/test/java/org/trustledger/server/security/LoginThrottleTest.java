@@ -72,4 +72,71 @@ class LoginThrottleTest {
         assertThat(throttle.blockedUntil(null, "192.0.2.7")).isPresent();
         assertThat(throttle.blockedUntil(null, "192.0.2.8")).isEmpty();
     }
+
+    @Test
+    void parallel_attempts_never_check_more_than_the_limit() throws Exception {
+        int threads = 16;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger checked = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            String address = "10.9.9." + i;
+            running.add(pool.submit(() -> {
+                go.await();
+                try (LoginThrottle.Attempt attempt = throttle.begin("ada@example.org", address)) {
+                    if (!attempt.refused()) {
+                        checked.incrementAndGet();
+                        attempt.failed();
+                    }
+                }
+                return null;
+            }));
+        }
+        go.countDown();
+        for (java.util.concurrent.Future<?> f : running) {
+            f.get();
+        }
+        pool.shutdown();
+        assertThat(checked.get()).as("a check-then-count throttle lets all 16 through").isEqualTo(5);
+        assertThat(throttle.blockedUntil("ada@example.org", "10.0.1.1")).isPresent();
+    }
+
+    @Test
+    void an_attempt_given_back_or_refused_counts_nothing() {
+        for (int i = 0; i < 10; i++) {
+            try (LoginThrottle.Attempt attempt = throttle.begin("ada@example.org", "192.0.2.7")) {
+                assertThat(attempt.refused()).isFalse(); // closed unsettled: the check proved nothing
+            }
+        }
+        for (int i = 0; i < 5; i++) {
+            try (LoginThrottle.Attempt attempt = throttle.begin("ada@example.org", "192.0.2.7")) {
+                attempt.failed();
+            }
+        }
+        for (int i = 0; i < 30; i++) {
+            try (LoginThrottle.Attempt attempt = throttle.begin("ada@example.org", "192.0.2.7")) {
+                assertThat(attempt.refused()).isTrue();
+                assertThat(attempt.until()).isEqualTo(Instant.parse("2026-11-23T12:15:00Z"));
+            }
+        }
+        // Refused attempts did not count for the address: 5 failures of its 20.
+        try (LoginThrottle.Attempt attempt = throttle.begin("grace@example.org", "192.0.2.7")) {
+            assertThat(attempt.refused()).isFalse();
+            attempt.succeeded();
+        }
+        assertThat(throttle.blockedUntil(null, "192.0.2.7")).isEmpty();
+    }
+
+    @Test
+    void failures_leave_the_window_minute_by_minute() {
+        throttle.failed("ada@example.org", "192.0.2.7");
+        clock.advance(Duration.ofMinutes(10));
+        for (int i = 0; i < 4; i++) {
+            throttle.failed("ada@example.org", "192.0.2.7");
+        }
+        assertThat(throttle.blockedUntil("ada@example.org", "192.0.2.9")).contains(Instant.parse("2026-11-23T12:15:00Z"));
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(throttle.blockedUntil("ada@example.org", "192.0.2.9")).as("the first failure left the window").isEmpty();
+    }
 }
