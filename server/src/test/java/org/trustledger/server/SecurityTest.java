@@ -80,30 +80,41 @@ class SecurityTest {
         String bob = helper.memberId(F[1]);
         String carol = helper.memberId(F[2]);
         appoint(bob, "TTP_ADMIN", alice);
-        appoint(carol, "ARBITRATOR", alice);
         appoint(carol, "ORGANISATION_ASSURER", alice);
         plainEmail = LedgerGraphQlTest.uniqueEmail();
         String plain = helper.registerAndVerify(plainEmail, "1990-01-01");
         assurerEmail = LedgerGraphQlTest.uniqueEmail();
-        String assurer = helper.registerAndVerify(assurerEmail, "1980-01-01");
-        for (String f : F) {
-            ids.as(f).documentName("recordAssurance").variable("input", helper.assurance(helper.memberId(f), assurerEmail,
-                    "1980-01-01", 35)).execute().path("recordAssurance.error").valueIsNull();
-        }
-        ids.as(F[0]).documentName("recordAssurerChallenge").variable("input", Map.of("memberId", assurer,
-                "scorePercent", 90)).execute().path("recordAssurerChallenge.member.status").entity(String.class)
-                .isEqualTo("ASSURER");
+        String assurer = newAssurer(assurerEmail, "1980-01-01");
+        // The Arbitrator holds that role only: an Assurer (as appointment needs), not senior, no other role.
+        String arbitratorEmail = LedgerGraphQlTest.uniqueEmail();
+        String arbitrator = newAssurer(arbitratorEmail, "1975-05-05");
+        appoint(arbitrator, "ARBITRATOR", alice);
         ROLE_EMAIL.put("anonymous", null);
         ROLE_EMAIL.put("member", plainEmail);
         ROLE_EMAIL.put("assurer", assurerEmail);
         ROLE_EMAIL.put("ttpAdmin", F[1]);
-        ROLE_EMAIL.put("arbitrator", F[2]);
+        ROLE_EMAIL.put("orgAssurer", F[2]);
+        ROLE_EMAIL.put("arbitrator", arbitratorEmail);
         ROLE_EMAIL.put("support", F[0]);
         ROLE_ID.put("member", plain);
         ROLE_ID.put("assurer", assurer);
         ROLE_ID.put("ttpAdmin", bob);
-        ROLE_ID.put("arbitrator", carol);
+        ROLE_ID.put("orgAssurer", carol);
+        ROLE_ID.put("arbitrator", arbitrator);
         ROLE_ID.put("support", alice);
+    }
+
+    /** A new member made an Assurer: 3 x 35 points from the founders and a passed challenge. */
+    String newAssurer(String email, String dob) {
+        String id = helper.registerAndVerify(email, dob);
+        for (String f : F) {
+            ids.as(f).documentName("recordAssurance").variable("input", helper.assurance(helper.memberId(f), email,
+                    dob, 35)).execute().path("recordAssurance.error").valueIsNull();
+        }
+        ids.as(F[0]).documentName("recordAssurerChallenge").variable("input", Map.of("memberId", id,
+                "scorePercent", 90)).execute().path("recordAssurerChallenge.member.status").entity(String.class)
+                .isEqualTo("ASSURER");
+        return id;
     }
 
     static int cachedPort;
@@ -125,7 +136,7 @@ class SecurityTest {
     @Test
     void a_members_personal_fields_are_visible_to_themselves_support_and_their_arbitrator_only() {
         String subject = ROLE_ID.get("member");
-        // Carol (the arbitrator) is assigned to a case the member filed; the Assurer has none.
+        // The Arbitrator is assigned to a case the member filed; the Assurer has none.
         String caseId = ids.as(plainEmail).document("mutation($c: ID!) { fileCase(input: {claimantId: $c, relief:"
                 + " \"privacy test\"}) { case { id } } }").variable("c", subject).execute()
                 .path("fileCase.case.id").entity(String.class).get();
@@ -139,7 +150,7 @@ class SecurityTest {
         Map<String, Set<String>> seenBy = Map.of("member", Set.of("member"), "support", Set.of("member"),
                 "arbitrator", Set.of("member"));
         List<String> wrong = new ArrayList<>();
-        for (String role : List.of("member", "assurer", "ttpAdmin", "arbitrator", "support")) {
+        for (String role : List.of("member", "assurer", "ttpAdmin", "orgAssurer", "arbitrator", "support")) {
             JsonNode m = post(ROLE_EMAIL.get(role), query, null, null, Map.of("m", subject)).path("data").path("member");
             boolean sees = seenBy.containsKey(role);
             check(wrong, role, "status", !m.path("status").isNull(), true);
@@ -411,10 +422,12 @@ class SecurityTest {
 
     // ---- the authorization matrix -------------------------------------------------------------------
 
-    static final Set<String> ALL = Set.of("anonymous", "member", "assurer", "ttpAdmin", "arbitrator", "support");
-    static final Set<String> LOGGED_IN = Set.of("member", "assurer", "ttpAdmin", "arbitrator", "support");
-    static final Set<String> ASSURERS = Set.of("assurer", "ttpAdmin", "arbitrator", "support");
-    static final Set<String> SENIOR = Set.of("ttpAdmin", "arbitrator", "support");
+    /** Each role held by its own member; founders are Senior Assurers (support, TTP admin, Organisation Assurer). */
+    static final Set<String> ALL = Set.of("anonymous", "member", "assurer", "ttpAdmin", "orgAssurer", "arbitrator",
+            "support");
+    static final Set<String> LOGGED_IN = Set.of("member", "assurer", "ttpAdmin", "orgAssurer", "arbitrator", "support");
+    static final Set<String> ASSURERS = Set.of("assurer", "ttpAdmin", "orgAssurer", "arbitrator", "support");
+    static final Set<String> SENIOR = Set.of("ttpAdmin", "orgAssurer", "support");
 
     /** One row: the operation, a document using $me (the caller's id) and $other, and who may run it. */
     record Row(String operation, String document, Set<String> allowed) {
@@ -525,9 +538,9 @@ class SecurityTest {
             new Row("Mutation.signOpenPgpKey", "mutation($me: ID!) { signOpenPgpKey(memberId: $me, publicKey: \"x\") {"
                     + " error { code } } }", LOGGED_IN),
             new Row("Mutation.assureOrganisation", "mutation($me: ID!) { assureOrganisation(input: {assurerId: $me, name:"
-                    + " \"\", country: \"XX\", locality: \"\", adminIds: []}) { error { code } } }", Set.of("arbitrator")),
+                    + " \"\", country: \"XX\", locality: \"\", adminIds: []}) { error { code } } }", Set.of("orgAssurer")),
             new Row("Mutation.changeOrganisationAdmin", "mutation($me: ID!) { changeOrganisationAdmin(organisationId: \"x\","
-                    + " memberId: \"nobody\", admin: true, changedBy: $me) { error { code } } }", Set.of("arbitrator")),
+                    + " memberId: \"nobody\", admin: true, changedBy: $me) { error { code } } }", Set.of("orgAssurer")),
             new Row("Mutation.addOrganisationDomain", "mutation($me: ID!) { addOrganisationDomain(organisationId: \"x\","
                     + " domain: \"bad\", approver: \"root\", requestedBy: $me) { error { code } } }", LOGGED_IN),
             new Row("Mutation.rebuildProjections", "mutation { rebuildProjections { name } }", Set.of("support")));
@@ -560,6 +573,71 @@ class SecurityTest {
             }
         }
         assertThat(wrong).as("matrix mismatches").isEmpty();
+    }
+
+    /** The subscriptions, as every role, over a real graphql-transport-ws client (what each sees: SubscriptionTest). */
+    @Test
+    void every_subscription_times_every_role_is_allowed_or_denied() throws Exception {
+        List<Row> rows = List.of(
+                new Row("Subscription.ledgerEvents", "subscription { ledgerEvents { type } }", LOGGED_IN),
+                new Row("Subscription.pointsChanged (their own)", "subscription($me: ID!) { pointsChanged(memberId: $me)"
+                        + " { total } }", LOGGED_IN),
+                new Row("Subscription.pointsChanged (another member's)", "subscription($other: ID!) { pointsChanged("
+                        + "memberId: $other) { total } }", Set.of("support")));
+        Map<String, String> denials = new java.util.concurrent.ConcurrentHashMap<>();
+        List<reactor.core.Disposable> open = new ArrayList<>();
+        try {
+            for (Row row : rows) {
+                for (String role : ALL) {
+                    String key = row.operation() + " as " + role;
+                    String email = ROLE_EMAIL.get(role);
+                    var builder = org.springframework.graphql.client.WebSocketGraphQlClient.builder("ws://127.0.0.1:" + port
+                            + "/graphql-ws", new org.springframework.web.reactive.socket.client.StandardWebSocketClient());
+                    if (email != null) {
+                        builder.header("Authorization", "Bearer " + Identities.token(port, email,
+                                Identities.FOUNDER_PASSPHRASES.getOrDefault(email, Identities.MEMBER_PASSPHRASE)));
+                    }
+                    var request = builder.build().document(row.document());
+                    if (row.document().contains("$me")) {
+                        request = request.variable("me", ROLE_ID.getOrDefault(role, "anonymous"));
+                    }
+                    if (row.document().contains("$other")) {
+                        request = request.variable("other", role.equals("support") ? ROLE_ID.get("member")
+                                : ROLE_ID.get("support"));
+                    }
+                    open.add(request.executeSubscription().subscribe(response -> {
+                        String code = denial(JSON.valueToTree(response.toMap()));
+                        if (code != null) {
+                            denials.put(key, code);
+                        }
+                    }, error -> denials.put(key, subscriptionCode(error))));
+                }
+            }
+            Thread.sleep(3_000); // refusals arrive at once; an allowed subscription stays open and silent
+        } finally {
+            open.forEach(reactor.core.Disposable::dispose);
+        }
+        List<String> wrong = new ArrayList<>();
+        for (Row row : rows) {
+            for (String role : ALL) {
+                String denial = denials.get(row.operation() + " as " + role);
+                boolean expected = row.allowed().contains(role);
+                if ((denial == null) != expected) {
+                    wrong.add(row.operation() + " as " + role + ": " + (denial == null ? "allowed" : denial));
+                }
+                if (role.equals("anonymous") && !"UNAUTHENTICATED".equals(denial)) {
+                    wrong.add(row.operation() + " as anonymous: expected UNAUTHENTICATED, got " + denial);
+                }
+            }
+        }
+        assertThat(wrong).as("subscription matrix mismatches").isEmpty();
+    }
+
+    static String subscriptionCode(Throwable error) {
+        if (error instanceof org.springframework.graphql.client.SubscriptionErrorException e && !e.getErrors().isEmpty()) {
+            return String.valueOf(e.getErrors().get(0).getExtensions().get("code"));
+        }
+        return "failed: " + error;
     }
 
     @Test
