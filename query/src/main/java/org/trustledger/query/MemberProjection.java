@@ -7,6 +7,8 @@ import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
@@ -15,7 +17,10 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -102,6 +107,10 @@ public class MemberProjection {
                 throw ex;
             }
             return; // delivered again: already applied
+        }
+        Batch batch = batch();
+        if (batch != null) {
+            batch.inserted(doc);
         }
         countApplied();
         emails.replaceOne(eq("_id", e.primaryEmail()), new Document("_id", e.primaryEmail())
@@ -363,7 +372,8 @@ public class MemberProjection {
 
     /** Applies an event of the member's stream once: skipped when the document has seen it already. */
     private void update(String memberId, long seq, Instant at, Consumer<Document> change) {
-        Document doc = members.find(eq("_id", memberId)).first();
+        Batch batch = batch();
+        Document doc = batch == null ? members.find(eq("_id", memberId)).first() : batch.member(memberId);
         if (doc == null) {
             throw new IllegalStateException("Member " + memberId + " not projected yet at sequence " + seq);
         }
@@ -373,16 +383,76 @@ public class MemberProjection {
         }
         change.accept(doc);
         doc.put("lastSeq", seq);
-        derive(doc, at);
-        // By _id alone (a second field would make it a full scan on the embedded server); one thread
-        // per segment writes a member's document, so no compare-and-set is needed.
-        members.replaceOne(eq("_id", memberId), doc);
-        countApplied();
+        if (batch == null) {
+            derive(doc, at);
+            // By _id alone (a second field would make it a full scan on the embedded server); one thread
+            // per segment writes a member's document, so no compare-and-set is needed.
+            members.replaceOne(eq("_id", memberId), doc);
+            countApplied();
+        } else {
+            batch.changed(doc, at);
+        }
     }
 
     /** How many member events this projection has applied (redeliveries it skipped are not counted). */
     private void countApplied() {
-        status.updateOne(eq("_id", PROCESSING_GROUP), Updates.inc("appliedEvents", 1L), new UpdateOptions().upsert(true));
+        Batch batch = batch();
+        if (batch != null) {
+            batch.applied++;
+        } else {
+            status.updateOne(eq("_id", PROCESSING_GROUP), Updates.inc("appliedEvents", 1L), new UpdateOptions().upsert(true));
+        }
+    }
+
+    /**
+     * The member documents of the processor's current batch of events: each read once, changed in
+     * memory by every event of the batch, its standing derived once (as of its last event), and all
+     * written back in one bulk write before the batch commits ({@link PerBatch}; the documents'
+     * {@code lastSeq} make a batch processed again idempotent). Outside a unit of work (tests calling a
+     * handler directly) every change is written at once.
+     */
+    private Batch batch() {
+        return PerBatch.resource(BATCH_RESOURCE, Batch::new, Batch::flush);
+    }
+
+    private static final String BATCH_RESOURCE = MemberProjection.class.getName() + ".batch";
+
+    private final class Batch {
+
+        private final Map<String, Document> documents = new HashMap<>();
+        private final Map<String, Instant> dirty = new LinkedHashMap<>();
+        private long applied;
+
+        Document member(String memberId) {
+            return documents.computeIfAbsent(memberId, id -> members.find(eq("_id", id)).first());
+        }
+
+        void inserted(Document doc) {
+            documents.put(doc.getString("_id"), doc);
+        }
+
+        void changed(Document doc, Instant at) {
+            dirty.put(doc.getString("_id"), at);
+            applied++;
+        }
+
+        void flush() {
+            if (!dirty.isEmpty()) {
+                List<ReplaceOneModel<Document>> writes = new ArrayList<>(dirty.size());
+                dirty.forEach((id, at) -> {
+                    Document doc = documents.get(id);
+                    derive(doc, at);
+                    writes.add(new ReplaceOneModel<>(eq("_id", id), doc));
+                });
+                members.bulkWrite(writes, new BulkWriteOptions().ordered(false));
+                dirty.clear();
+            }
+            if (applied > 0) {
+                status.updateOne(eq("_id", PROCESSING_GROUP), Updates.inc("appliedEvents", applied),
+                        new UpdateOptions().upsert(true));
+                applied = 0;
+            }
+        }
     }
 
     /** Stores the standing as of the event's day (for dashboards); reads recompute it for today. */

@@ -5,6 +5,8 @@ import static com.mongodb.client.model.Filters.in;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -88,16 +90,53 @@ public class TimelineProjection {
             return;
         }
         String memberId = message.getAggregateIdentifier();
-        Document head = heads.find(eq("_id", memberId)).first();
+        Batch batch = PerBatch.resource(BATCH_RESOURCE, Batch::new, Batch::flush);
+        Document head = batch == null ? heads.find(eq("_id", memberId)).first()
+                : batch.heads.computeIfAbsent(memberId, id -> heads.find(eq("_id", id)).first());
         long lastSeq = head == null ? -1 : head.getLong("lastSeq");
         int count = head == null ? 0 : head.getInteger("count");
         if (message.getSequenceNumber() <= lastSeq) {
             return; // delivered again
         }
         String key = memberId + "/" + count;
-        entries.replaceOne(eq("_id", key), toDocument(key, stored), new ReplaceOptions().upsert(true));
-        heads.replaceOne(eq("_id", memberId), new Document("_id", memberId).append("count", count + 1)
-                .append("lastSeq", message.getSequenceNumber()), new ReplaceOptions().upsert(true));
+        Document entry = toDocument(key, stored);
+        Document next = new Document("_id", memberId).append("count", count + 1)
+                .append("lastSeq", message.getSequenceNumber());
+        if (batch == null) {
+            entries.replaceOne(eq("_id", key), entry, new ReplaceOptions().upsert(true));
+            heads.replaceOne(eq("_id", memberId), next, new ReplaceOptions().upsert(true));
+        } else {
+            batch.entries.add(new ReplaceOneModel<>(eq("_id", key), entry, new ReplaceOptions().upsert(true)));
+            batch.heads.put(memberId, next);
+            batch.dirty.add(memberId);
+        }
+    }
+
+    private static final String BATCH_RESOURCE = TimelineProjection.class.getName() + ".batch";
+
+    /**
+     * One batch of events ({@link PerBatch}): heads read once per member, entries and then heads written
+     * in one bulk write each, entries first, so a head never counts an entry that is not stored.
+     */
+    private final class Batch {
+
+        private final Map<String, Document> heads = new HashMap<>();
+        private final java.util.Set<String> dirty = new java.util.LinkedHashSet<>();
+        private final List<ReplaceOneModel<Document>> entries = new ArrayList<>();
+
+        void flush() {
+            if (entries.isEmpty()) {
+                return;
+            }
+            TimelineProjection.this.entries.bulkWrite(entries, new BulkWriteOptions().ordered(true));
+            List<ReplaceOneModel<Document>> moved = new ArrayList<>(dirty.size());
+            for (String id : dirty) {
+                moved.add(new ReplaceOneModel<>(eq("_id", id), heads.get(id), new ReplaceOptions().upsert(true)));
+            }
+            TimelineProjection.this.heads.bulkWrite(moved, new BulkWriteOptions().ordered(true));
+            entries.clear();
+            dirty.clear();
+        }
     }
 
     @ResetHandler

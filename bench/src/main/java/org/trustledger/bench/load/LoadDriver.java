@@ -429,6 +429,7 @@ public final class LoadDriver {
             long heapPeak = heapBefore;
             ProcessHandle process = ProcessHandle.of(server.pid()).orElseThrow();
             long cpu0 = process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+            PhaseProfiler.Session profile = profiler.start(server.pid(), "rebuild", http);
             long t0 = System.nanoTime();
             http.must(support, "mutation { rebuildProjections { name } }", Map.of(), "rebuildProjections");
             long deadline = t0 + Duration.ofMinutes(5).toNanos();
@@ -452,6 +453,7 @@ public final class LoadDriver {
                 }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
+            profile.close();
             double perSecond = events / seconds;
             String cores = String.format(Locale.ROOT, "server %.2f cores",
                     (process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L) - cpu0) / 1e9 / seconds);

@@ -14,7 +14,11 @@ import org.axonframework.modelling.command.ConcurrencyException;
 import org.axonframework.common.caching.NoCache;
 import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.ListenerInvocationErrorHandler;
+import org.axonframework.messaging.MessageHandlerInterceptor;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
@@ -36,6 +40,7 @@ import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 import org.trustledger.ledger.eventstore.MongoEventStorageEngine;
 import org.trustledger.ledger.eventstore.MongoTokenStore;
 import org.trustledger.ledger.upcasting.LedgerUpcasters;
+import org.trustledger.query.Catchup;
 
 /**
  * Axon without Axon Server: our MongoDB event storage engine and token store, no transactions (the
@@ -119,6 +124,23 @@ public class AxonConfiguration {
     @Bean
     ListenerInvocationErrorHandler listenerInvocationErrorHandler() {
         return PropagatingErrorHandler.instance();
+    }
+
+    /**
+     * Read-your-writes waits ({@code Catchup}) are woken when any processor commits a batch, instead of
+     * only polling the read model: a mutation answers as soon as its projection is written, and waiting
+     * threads stop querying the store every few milliseconds.
+     */
+    @Bean
+    ConfigurerModule wakeReadYourWritesWaits() {
+        MessageHandlerInterceptor<EventMessage<?>> signal = (unitOfWork, chain) -> {
+            UnitOfWork<?> root = unitOfWork.root();
+            if (root.resources().putIfAbsent(Catchup.class.getName(), Boolean.TRUE) == null) {
+                root.afterCommit(u -> Catchup.applied());
+            }
+            return chain.proceed();
+        };
+        return configurer -> configurer.eventProcessing().registerDefaultHandlerInterceptor((c, name) -> signal);
     }
 
     @Bean
