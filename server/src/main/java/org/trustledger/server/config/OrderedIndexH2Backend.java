@@ -1,26 +1,39 @@
 package org.trustledger.server.config;
 
+import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.AbstractUniqueIndex;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
+import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.WriteBuffer;
+import org.h2.mvstore.type.BasicDataType;
 import org.h2.mvstore.type.ObjectDataType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * mongo-java-server's H2 backend with index keys ordered by their values instead of by their Java
- * serialization.
+ * serialization, and documents stored as BSON instead of Java serialization ({@link BsonDocuments}).
  *
  * <p>The H2 backend keeps every unique index (every lookup of the event store, the registries and the
  * read models goes through one: {@code _id}, {@code aggSeq}, ...) in an MVStore map keyed by
@@ -42,6 +55,12 @@ class OrderedIndexH2Backend extends H2Backend {
     static final String FORMAT_MAP = "trustledger.format";
     static final String INDEX_KEY_ORDER = "indexKeyOrder";
     private static final String VALUE_ORDER = "value-comparator-1";
+    /** The format key for how documents are stored, and its value for BSON. */
+    static final String DOCUMENT_VALUES = "documentValues";
+    private static final String BSON_VALUES = "bson-1";
+    /** H2Database's map name prefixes: a collection's documents, and its metadata. */
+    static final String DATA_PREFIX = "databases.";
+    static final String META_PREFIX = "meta.";
 
     OrderedIndexH2Backend(MVStore store) {
         super(upgrade(store));
@@ -69,6 +88,15 @@ class OrderedIndexH2Backend extends H2Backend {
             String name = getFullCollectionNamespace(collectionName) + "._index_" + indexName;
             MVMap<KeyValue, Object> map = getMvStore().openMap(name, keyOrdered());
             return new OrderedIndex(map, indexName, keys, sparse);
+        }
+
+        @Override
+        protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+            // The same map names as H2Database's; documents stored as BSON (BsonDocuments).
+            String namespace = getFullCollectionNamespace(collectionName);
+            MVMap<Object, Document> data = getMvStore().openMap(DATA_PREFIX + namespace, bsonValued());
+            MVMap<String, Object> meta = getMvStore().openMap(META_PREFIX + namespace);
+            return new H2Collection(this, collectionName, options, data, meta, getCursorRegistry());
         }
     }
 
@@ -115,6 +143,72 @@ class OrderedIndexH2Backend extends H2Backend {
         @Override
         public long getDataSize() {
             return getCount();
+        }
+    }
+
+    static MVMap.Builder<Object, Document> bsonValued() {
+        return new MVMap.Builder<Object, Document>().valueType(new BsonDocuments());
+    }
+
+    /**
+     * Documents stored as BSON, the format they arrive in, instead of H2's default Java serialization
+     * ({@link ObjectDataType} writes every document through a new {@code ObjectOutputStream}): the
+     * bench's rebuild profile spent 47 % of the server's CPU there. Read back with mongo-java-server's
+     * own BSON decoder, so a document is what it was when written.
+     */
+    static final class BsonDocuments extends BasicDataType<Document> {
+
+        /** What H2 may assume a document occupies in memory (for its page cache), from the sizes written. */
+        private volatile int averageSize = 256;
+
+        @Override
+        public int getMemory(Document document) {
+            return averageSize * 2;
+        }
+
+        @Override
+        public void write(WriteBuffer buffer, Document document) {
+            ByteBuf bson = Unpooled.buffer(averageSize);
+            try {
+                BsonEncoder.encodeDocument(document, bson);
+                int size = bson.readableBytes();
+                averageSize = (averageSize * 15 + size) / 16;
+                buffer.put(bson.nioBuffer());
+            } finally {
+                bson.release();
+            }
+        }
+
+        @Override
+        public Document read(ByteBuffer buffer) {
+            int size = buffer.order() == ByteOrder.LITTLE_ENDIAN ? buffer.getInt(buffer.position())
+                    : Integer.reverseBytes(buffer.getInt(buffer.position())); // BSON starts with its length, little-endian
+            ByteBuffer bson = buffer.slice(buffer.position(), size);
+            buffer.position(buffer.position() + size);
+            return BsonDecoder.decodeBson(Unpooled.wrappedBuffer(bson));
+        }
+
+        @Override
+        public Document[] createStorage(int size) {
+            return new Document[size];
+        }
+
+        /** Values are only ever compared for equality (a conditional replace); any consistent order will do. */
+        @Override
+        public int compare(Document a, Document b) {
+            if (a == b || a.equals(b)) {
+                return 0;
+            }
+            ByteBuf x = Unpooled.buffer();
+            ByteBuf y = Unpooled.buffer();
+            try {
+                BsonEncoder.encodeDocument(a, x);
+                BsonEncoder.encodeDocument(b, y);
+                return ByteBufUtil.compare(x, y);
+            } finally {
+                x.release();
+                y.release();
+            }
         }
     }
 
@@ -171,18 +265,24 @@ class OrderedIndexH2Backend extends H2Backend {
     }
 
     /**
-     * Rebuilds the index maps of a store written before index keys were ordered by value, once: each
-     * index map is copied into a map built in the new order, which then takes its name. Everything happens
-     * in one MVStore commit with the background commits paused, so a crash during the rebuild leaves the
-     * store as it was, and the next start rebuilds again.
+     * Brings a store written before to today's formats, once each: its index maps rebuilt in value order
+     * ({@link KeyOrder}), its documents rewritten as BSON ({@link BsonDocuments}). Each map is copied into
+     * a map of the new format, which then takes its name. Everything happens in one MVStore commit with
+     * the background commits paused, so a crash during the rebuild leaves the store as it was, and the
+     * next start rebuilds again.
      */
     static MVStore upgrade(MVStore store) {
         MVMap<String, Object> format = store.openMap(FORMAT_MAP);
-        if (VALUE_ORDER.equals(format.get(INDEX_KEY_ORDER))) {
+        boolean indexesDone = VALUE_ORDER.equals(format.get(INDEX_KEY_ORDER));
+        boolean documentsDone = BSON_VALUES.equals(format.get(DOCUMENT_VALUES));
+        if (indexesDone && documentsDone) {
             return store;
         }
-        List<String> indexMaps = store.getMapNames().stream()
-                .filter(name -> name.contains("._index_") && !name.startsWith("databases.") && !name.startsWith("meta."))
+        List<String> indexMaps = indexesDone ? List.of() : store.getMapNames().stream()
+                .filter(name -> name.contains("._index_") && !name.startsWith(DATA_PREFIX) && !name.startsWith(META_PREFIX))
+                .toList();
+        List<String> dataMaps = documentsDone ? List.of() : store.getMapNames().stream()
+                .filter(name -> name.startsWith(DATA_PREFIX) && !name.endsWith(".reordering") && !name.endsWith(".bson"))
                 .toList();
         int autoCommitDelay = store.getAutoCommitDelay();
         store.setAutoCommitDelay(0);
@@ -203,11 +303,28 @@ class OrderedIndexH2Backend extends H2Backend {
                 store.removeMap(old);
                 store.renameMap(reordered, name);
             }
+            long documents = 0;
+            for (String name : dataMaps) {
+                MVMap<Object, Object> old = store.openMap(name);
+                String temporary = name + ".bson";
+                if (store.hasMap(temporary)) {
+                    store.removeMap(temporary);
+                }
+                MVMap<Object, Document> rewritten = store.openMap(temporary, bsonValued());
+                for (var entry : old.entrySet()) {
+                    rewritten.put(entry.getKey(), (Document) entry.getValue());
+                }
+                documents += rewritten.sizeAsLong();
+                store.removeMap(old);
+                store.renameMap(rewritten, name);
+            }
             format.put(INDEX_KEY_ORDER, VALUE_ORDER);
+            format.put(DOCUMENT_VALUES, BSON_VALUES);
             store.commit();
-            if (!indexMaps.isEmpty()) {
-                log.info("Rebuilt {} index maps ({} keys) of the embedded store in value order in {} ms",
-                        indexMaps.size(), entries, (System.nanoTime() - started) / 1_000_000);
+            if (!indexMaps.isEmpty() || !dataMaps.isEmpty()) {
+                log.info("Upgraded the embedded store in {} ms: {} index maps ({} keys) rebuilt in value order, {}"
+                                + " collections ({} documents) rewritten as BSON", (System.nanoTime() - started) / 1_000_000,
+                        indexMaps.size(), entries, dataMaps.size(), documents);
             }
         } finally {
             store.setAutoCommitDelay(autoCommitDelay);

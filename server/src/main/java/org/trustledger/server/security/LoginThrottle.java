@@ -40,6 +40,7 @@ public class LoginThrottle {
     private static final long STEP_SECONDS = 60;
     private static final long STEPS = WINDOW.getSeconds() / STEP_SECONDS;
     private final MongoCollection<Document> failures;
+    private final Object[] stripes = new Object[64];
     private final Clock clock;
     private final int maxPerAccount;
     private final int maxPerAddress;
@@ -47,6 +48,7 @@ public class LoginThrottle {
     public LoginThrottle(MongoDatabase database, Clock clock, int maxPerAccount, int maxPerAddress) {
         MongoCollections.ensure(database, "credential_failures");
         this.failures = database.getCollection("credential_failures");
+        java.util.Arrays.setAll(stripes, i -> new Object());
         this.clock = clock;
         this.maxPerAccount = maxPerAccount;
         this.maxPerAddress = maxPerAddress;
@@ -187,13 +189,17 @@ public class LoginThrottle {
         Bson update = Updates.inc("m.s" + step, delta);
         FindOneAndUpdateOptions options = new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER);
         Document after;
-        try {
-            after = failures.findOneAndUpdate(eq("_id", key), update, options);
-        } catch (MongoWriteException | MongoCommandException e) {
-            if (!duplicateKey(e)) {
-                throw e;
+        // One key's updates are serialised in this JVM as well: the embedded server's findAndModify replies
+        // can race under concurrency (README, embedded default); on MongoDB the update alone is atomic.
+        synchronized (stripes[Math.floorMod(key.hashCode(), stripes.length)]) {
+            try {
+                after = failures.findOneAndUpdate(eq("_id", key), update, options);
+            } catch (MongoWriteException | MongoCommandException e) {
+                if (!duplicateKey(e)) {
+                    throw e;
+                }
+                after = failures.findOneAndUpdate(eq("_id", key), update, options); // two first upserts raced
             }
-            after = failures.findOneAndUpdate(eq("_id", key), update, options); // two first upserts raced
         }
         Map<Long, Integer> counts = counts(after);
         List<String> stale = new ArrayList<>();

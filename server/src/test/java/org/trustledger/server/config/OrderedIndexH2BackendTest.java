@@ -38,6 +38,7 @@ class OrderedIndexH2BackendTest {
             server.bind("127.0.0.1", 0);
             try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + server.getLocalAddress().getPort())) {
                 write(client.getDatabase("trustledger").getCollection("events"), 0, 3_000);
+                client.getDatabase("trustledger").getCollection("kinds").insertOne(everyKind());
             }
             assertThat(store.hasMap(OrderedIndexH2Backend.FORMAT_MAP)).isFalse();
             server.shutdown(); // closes the backend and commits and closes the store
@@ -47,6 +48,8 @@ class OrderedIndexH2BackendTest {
             try (EmbeddedMongo mongo = EmbeddedMongo.onFile(dataDir);
                     MongoClient client = MongoClients.create(mongo.connectionString("trustledger"))) {
                 MongoCollection<Document> events = client.getDatabase("trustledger").getCollection("events");
+                // Documents written with Java serialization read back the same once rewritten as BSON.
+                assertThat(client.getDatabase("trustledger").getCollection("kinds").find().first()).isEqualTo(everyKind());
                 int total = 3_000 + start * 1_000;
                 assertThat(events.countDocuments()).isEqualTo(total);
                 Random random = new Random(start);
@@ -115,6 +118,38 @@ class OrderedIndexH2BackendTest {
             batch.add(event(i));
         }
         events.insertMany(batch);
+    }
+
+    /** A document with a value of every kind the ledger's collections hold, and some they might. */
+    static Document everyKind() {
+        return new Document("_id", "kinds").append("string", "Grüße, 証明書").append("int", 42).append("long", 1L << 40)
+                .append("double", 2.5).append("true", true).append("null", null)
+                .append("date", new java.util.Date(1_763_900_000_000L))
+                .append("binary", new org.bson.types.Binary(new byte[] {0, 1, 2, (byte) 255}))
+                .append("objectId", new org.bson.types.ObjectId("65f0c0ffee0000000000beef"))
+                .append("decimal", new org.bson.types.Decimal128(new java.math.BigDecimal("12.345")))
+                .append("list", List.of(1, "two", new Document("three", 3L)))
+                .append("nested", new Document("deeper", new Document("deepest", List.of()))).append("empty", "");
+    }
+
+    @Test
+    void documentsAreStoredAsBsonAndReadBackAsTheyWereWritten() {
+        try (EmbeddedMongo mongo = EmbeddedMongo.onFile(dataDir);
+                MongoClient client = MongoClients.create(mongo.connectionString("trustledger"))) {
+            client.getDatabase("trustledger").getCollection("kinds").insertOne(everyKind());
+        }
+        try (MVStore store = new MVStore.Builder().fileName(dataDir.resolve("ledger.mv.db").toString()).readOnly().open()) {
+            assertThat(store.openMap(OrderedIndexH2Backend.FORMAT_MAP).get(OrderedIndexH2Backend.DOCUMENT_VALUES))
+                    .isEqualTo("bson-1");
+            // Raw, the stored value is a BSON document: read with the BSON type, not Java deserialization.
+            var data = store.openMap(OrderedIndexH2Backend.DATA_PREFIX + "trustledger.kinds",
+                    OrderedIndexH2Backend.bsonValued());
+            assertThat(data.values()).singleElement().satisfies(d -> assertThat(d.get("string")).isEqualTo("Grüße, 証明書"));
+        }
+        try (EmbeddedMongo mongo = EmbeddedMongo.onFile(dataDir);
+                MongoClient client = MongoClients.create(mongo.connectionString("trustledger"))) {
+            assertThat(client.getDatabase("trustledger").getCollection("kinds").find().first()).isEqualTo(everyKind());
+        }
     }
 
     private static Document event(long i) {

@@ -73,7 +73,7 @@ class LoginThrottleTest {
         assertThat(throttle.blockedUntil(null, "192.0.2.8")).isEmpty();
     }
 
-    @Test
+    @org.junit.jupiter.api.RepeatedTest(5)
     void parallel_attempts_never_check_more_than_the_limit() throws Exception {
         int threads = 16;
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
