@@ -30,15 +30,19 @@ import org.trustledger.ledger.eventstore.MongoCollections;
  * window, whatever the credentials. Kept in the database, so all nodes count together and a restart does
  * not reset it. Unknown accounts are counted like real ones.
  *
- * <p>An attempt is counted before the credentials are checked ({@link #begin}), with one atomic
- * increment per key, and given back when it succeeds: parallel requests cannot all pass a check made
- * before any of them had failed, so no more than the limit are ever checked in a window.
+ * <p>An attempt is reserved before the credentials are checked ({@link #begin}), with one atomic
+ * increment per key, and settled afterwards (a failure, or given back): an attempt goes ahead only if
+ * the failures in the window plus the checks under way stay within the limit, and otherwise waits for
+ * them to settle. Parallel requests cannot all pass a check made before any of them had failed, so no
+ * more than the limit are ever checked; parallel requests that succeed are never refused.
  */
 public class LoginThrottle {
 
     static final Duration WINDOW = Duration.ofMinutes(15);
     private static final long STEP_SECONDS = 60;
     private static final long STEPS = WINDOW.getSeconds() / STEP_SECONDS;
+    /** A check under way counts for two minutes at most: one whose node died stops holding others back then. */
+    private static final long PENDING_STEPS = 2;
     private final MongoCollection<Document> failures;
     private final Object[] stripes = new Object[64];
     private final Clock clock;
@@ -57,24 +61,48 @@ public class LoginThrottle {
     /**
      * One credential check about to be made ({@code account} null: counted for the address only). Settle
      * it with {@link Attempt#failed()} or {@link Attempt#succeeded()}; closing it unsettled gives the
-     * reservation back (the check did not happen or proved nothing).
+     * reservation back (the check did not happen or proved nothing). While the checks already under way
+     * could, if they all failed, reach the limit together with this one, this one waits for them to
+     * settle instead of being checked alongside: parallel attempts never check more than the limit, and
+     * parallel attempts that succeed are never refused for being many.
      */
     public Attempt begin(String account, String address) {
-        long step = step(clock.instant());
         String accountKey = account == null ? null : key("account", account);
         String addressKey = key("address", address);
-        Optional<Instant> until = Optional.empty();
-        if (accountKey != null) {
-            until = reserve(accountKey, maxPerAccount, step);
-        }
-        if (until.isEmpty()) {
-            until = reserve(addressKey, maxPerAddress, step);
-            if (until.isPresent() && accountKey != null) {
-                add(accountKey, step, -1);
+        long deadline = System.nanoTime() + MAX_WAIT.toNanos();
+        while (true) {
+            long step = step(clock.instant());
+            Verdict a = accountKey == null ? Verdict.GO : reserve(accountKey, maxPerAccount, step);
+            Verdict b = a.go() ? reserve(addressKey, maxPerAddress, step) : Verdict.GO;
+            if (a.go() && b.go()) {
+                return new Attempt(accountKey, addressKey, step, null);
+            }
+            if (a.go() && accountKey != null) {
+                add(accountKey, "p", step, -1);
+            }
+            Instant until = a.refusedUntil() != null ? a.refusedUntil() : b.refusedUntil();
+            if (until == null && System.nanoTime() > deadline) {
+                until = clock.instant().plusSeconds(STEP_SECONDS); // the checks under way did not settle
+            }
+            if (until != null) {
+                return new Attempt(null, null, step, until);
+            }
+            try {
+                Thread.sleep(WAIT_STEP_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Attempt(null, null, step, clock.instant().plusSeconds(STEP_SECONDS));
             }
         }
-        return new Attempt(until.isPresent() ? null : accountKey, until.isPresent() ? null : addressKey, step,
-                until.orElse(null));
+    }
+
+    static final Duration MAX_WAIT = Duration.ofSeconds(10);
+    private static final long WAIT_STEP_MILLIS = 5;
+
+    /** Go ahead (reserved), refused until an instant, or wait (neither: nothing reserved). */
+    private record Verdict(boolean go, Instant refusedUntil) {
+        static final Verdict GO = new Verdict(true, null);
+        static final Verdict WAIT = new Verdict(false, null);
     }
 
     /** A reserved credential check; see {@link #begin}. */
@@ -104,16 +132,23 @@ public class LoginThrottle {
             return refusedUntil;
         }
 
-        /** The check failed: it stays counted. */
+        /** The check failed: it counts as a failure. */
         public void failed() {
-            settled = true;
+            if (!settled) {
+                settled = true;
+                long now = step(clock.instant());
+                if (accountKey != null) {
+                    fail(accountKey, step, now);
+                }
+                fail(addressKey, step, now);
+            }
         }
 
-        /** The check passed: the address's count is given back and the account's count is cleared. */
+        /** The check passed: the address's reservation is given back and the account's count is cleared. */
         public void succeeded() {
             if (!settled) {
                 settled = true;
-                add(addressKey, step, -1);
+                add(addressKey, "p", step, -1);
                 if (accountKey != null) {
                     failures.deleteOne(eq("_id", accountKey));
                 }
@@ -125,9 +160,9 @@ public class LoginThrottle {
             if (!settled) {
                 settled = true;
                 if (accountKey != null) {
-                    add(accountKey, step, -1);
+                    add(accountKey, "p", step, -1);
                 }
-                add(addressKey, step, -1);
+                add(addressKey, "p", step, -1);
             }
         }
     }
@@ -135,17 +170,19 @@ public class LoginThrottle {
     /** When the caller may try again, if they are throttled now ({@code account} null: the address only). */
     public Optional<Instant> blockedUntil(String account, String address) {
         long step = step(clock.instant());
-        Optional<Instant> a = account == null ? Optional.empty() : blocked(counts(key("account", account)), maxPerAccount, step);
-        return a.isPresent() ? a : blocked(counts(key("address", address)), maxPerAddress, step);
+        Optional<Instant> a = account == null ? Optional.empty()
+                : blocked(counts(failures.find(eq("_id", key("account", account))).first(), "f"), maxPerAccount, step);
+        return a.isPresent() ? a : blocked(counts(failures.find(eq("_id", key("address", address))).first(), "f"),
+                maxPerAddress, step);
     }
 
     /** Counts a failure that was not reserved with {@link #begin}. */
     public void failed(String account, String address) {
         long step = step(clock.instant());
         if (account != null) {
-            add(key("account", account), step, 1);
+            add(key("account", account), "f", step, 1);
         }
-        add(key("address", address), step, 1);
+        add(key("address", address), "f", step, 1);
     }
 
     /** A success clears the account's count (not the address's). */
@@ -153,23 +190,32 @@ public class LoginThrottle {
         failures.deleteOne(eq("_id", key("account", account)));
     }
 
-    /** Counts this attempt atomically; if that goes past the limit, gives it back and says until when. */
-    private Optional<Instant> reserve(String key, int max, long step) {
-        Optional<Instant> until = blocked(add(key, step, 1), max + 1, step); // this attempt included
-        if (until.isPresent()) {
-            add(key, step, -1);
+    /**
+     * Reserves this attempt with one atomic increment of the key's pending count, then judges from what
+     * the increment returned: refused when the failures in the window have reached the limit; told to
+     * wait when the failures plus the checks under way (this one included) pass it. Either way the
+     * reservation is given back.
+     */
+    private Verdict reserve(String key, int max, long step) {
+        Document after = update(key, Updates.inc("p.s" + step, 1), step);
+        int failed = sum(counts(after, "f"), step - STEPS);
+        int pending = sum(counts(after, "p"), step - PENDING_STEPS);
+        Optional<Instant> refused = blocked(counts(after, "f"), max, step);
+        if (refused.isEmpty() && failed + pending <= max) {
+            return Verdict.GO;
         }
-        return until;
+        add(key, "p", step, -1);
+        return refused.map(until -> new Verdict(false, until)).orElse(Verdict.WAIT);
     }
 
-    /** Past the limit when {@code max} or more are counted in the window; then until enough leave it. */
+    /** A reserved check failed: one failure counted now, its reservation (made at {@code reserved}) given back. */
+    private void fail(String key, long reserved, long now) {
+        update(key, Updates.combine(Updates.inc("f.s" + now, 1), Updates.inc("p.s" + reserved, -1)), now);
+    }
+
+    /** Past the limit when {@code max} or more failures are in the window; then until enough leave it. */
     private static Optional<Instant> blocked(Map<Long, Integer> counts, int max, long step) {
-        int total = 0;
-        for (Map.Entry<Long, Integer> c : counts.entrySet()) {
-            if (c.getKey() > step - STEPS) {
-                total += c.getValue();
-            }
-        }
+        int total = sum(counts, step - STEPS);
         if (total < max) {
             return Optional.empty();
         }
@@ -184,9 +230,25 @@ public class LoginThrottle {
         return Optional.of(Instant.ofEpochSecond((step + STEPS) * STEP_SECONDS));
     }
 
-    /** Adds {@code delta} to this minute's count, atomically, and returns every minute's count after it. */
-    private Map<Long, Integer> add(String key, long step, int delta) {
-        Bson update = Updates.inc("m.s" + step, delta);
+    private static int sum(Map<Long, Integer> counts, long after) {
+        int total = 0;
+        for (Map.Entry<Long, Integer> c : counts.entrySet()) {
+            if (c.getKey() > after) {
+                total += c.getValue();
+            }
+        }
+        return total;
+    }
+
+    private void add(String key, String field, long step, int delta) {
+        update(key, Updates.inc(field + ".s" + step, delta), step);
+    }
+
+    /**
+     * Applies {@code update} to the key's document atomically and returns the document after it; counts
+     * that have left their window are removed afterwards.
+     */
+    private Document update(String key, Bson update, long step) {
         FindOneAndUpdateOptions options = new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER);
         Document after;
         // One key's updates are serialised in this JVM as well: the embedded server's findAndModify replies
@@ -201,28 +263,19 @@ public class LoginThrottle {
                 after = failures.findOneAndUpdate(eq("_id", key), update, options); // two first upserts raced
             }
         }
-        Map<Long, Integer> counts = counts(after);
-        List<String> stale = new ArrayList<>();
-        counts.keySet().removeIf(s -> {
-            boolean old = s <= step - STEPS;
-            if (old) {
-                stale.add("m.s" + s);
-            }
-            return old;
-        });
+        List<Bson> stale = new ArrayList<>();
+        counts(after, "f").keySet().stream().filter(s -> s <= step - STEPS).forEach(s -> stale.add(Updates.unset("f.s" + s)));
+        counts(after, "p").keySet().stream().filter(s -> s <= step - PENDING_STEPS)
+                .forEach(s -> stale.add(Updates.unset("p.s" + s)));
         if (!stale.isEmpty()) {
-            failures.updateOne(eq("_id", key), Updates.combine(stale.stream().map(Updates::unset).toList()));
+            failures.updateOne(eq("_id", key), Updates.combine(stale));
         }
-        return counts;
+        return after;
     }
 
-    private Map<Long, Integer> counts(String key) {
-        return counts(failures.find(eq("_id", key)).first());
-    }
-
-    private static Map<Long, Integer> counts(Document d) {
+    private static Map<Long, Integer> counts(Document d, String field) {
         Map<Long, Integer> counts = new TreeMap<>();
-        if (d != null && d.get("m") instanceof Document m) {
+        if (d != null && d.get(field) instanceof Document m) {
             m.forEach((k, v) -> counts.put(Long.parseLong(k.substring(1)), ((Number) v).intValue()));
         }
         return counts;

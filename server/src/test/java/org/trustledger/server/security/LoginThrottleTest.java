@@ -139,4 +139,43 @@ class LoginThrottleTest {
         clock.advance(Duration.ofMinutes(5));
         assertThat(throttle.blockedUntil("ada@example.org", "192.0.2.9")).as("the first failure left the window").isEmpty();
     }
+
+    @Test
+    void parallel_attempts_that_succeed_are_never_refused_for_being_many() throws Exception {
+        int threads = 16;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
+        for (int i = 0; i < threads * 4; i++) {
+            running.add(pool.submit(() -> {
+                go.await();
+                try (LoginThrottle.Attempt attempt = throttle.begin("busy-assurer", "192.0.2.7")) {
+                    if (attempt.refused()) {
+                        refused.incrementAndGet();
+                    }
+                    Thread.sleep(2); // the check itself, while others are under way
+                }
+                return null;
+            }));
+        }
+        go.countDown();
+        for (java.util.concurrent.Future<?> f : running) {
+            f.get();
+        }
+        pool.shutdown();
+        assertThat(refused.get()).as("64 checks, 16 at a time, none failing, limit 5").isZero();
+        assertThat(throttle.blockedUntil("busy-assurer", "192.0.2.7")).isEmpty();
+    }
+
+    @Test
+    void a_check_left_unsettled_stops_holding_others_back_after_two_minutes() {
+        for (int i = 0; i < 5; i++) {
+            throttle.begin("ada@example.org", "192.0.2.7"); // never settled: their node died
+        }
+        clock.advance(Duration.ofMinutes(2));
+        try (LoginThrottle.Attempt attempt = throttle.begin("ada@example.org", "192.0.2.7")) {
+            assertThat(attempt.refused()).isFalse();
+        }
+    }
 }
