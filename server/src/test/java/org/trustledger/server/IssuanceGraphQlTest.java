@@ -281,6 +281,20 @@ class IssuanceGraphQlTest extends LoggedInGraphQlTest {
         Files.write(dir.resolve("get.der"), byGet.body());
         assertThat(Tools.ok(dir, "openssl", "ocsp", "-respin", "get.der", "-issuer", "class3.pem", "-cert", "assured.pem",
                 "-CAfile", "chain.pem")).contains("assured.pem: good", "Response verify OK");
+        // What is not OCSP is told so: another media type, another method, an unknown CA.
+        byte[] der = Files.readAllBytes(dir.resolve("request.der"));
+        HttpClient http = HttpClient.newHttpClient();
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(BASE + "/ocsp/class3")).header("Content-Type",
+                "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(der)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(415);
+        HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(BASE + "/ocsp/class3")).header("Content-Type",
+                "application/ocsp-request").PUT(HttpRequest.BodyPublishers.ofByteArray(der)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).isEqualTo(405);
+        assertThat(put.headers().firstValue("Allow")).contains("GET, POST");
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(BASE + "/ocsp/class9")).header("Content-Type",
+                "application/ocsp-request").POST(HttpRequest.BodyPublishers.ofByteArray(der)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
         // Pre-signed (RFC 5019): the same SHA-1 request twice gets the very same signed bytes, without
         // the nonce; a SHA-256 CertID is signed for the request and echoes the nonce.
         List<String> saved = new java.util.ArrayList<>(ocsp);

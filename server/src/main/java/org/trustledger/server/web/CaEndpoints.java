@@ -1,30 +1,25 @@
 package org.trustledger.server.web;
 
-import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
-import java.util.Base64;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.trustledger.issuance.api.CaId;
 import org.trustledger.issuance.ca.CaHierarchy;
 import org.trustledger.issuance.openpgp.OpenPgpCa;
 import org.trustledger.issuance.x509.Pem;
 import org.trustledger.issuance.status.CrlPublisher;
-import org.trustledger.issuance.status.OcspResponder;
 
 /**
  * What relying parties fetch over plain HTTP (the URLs written into every certificate): the CA
- * certificates (PEM and DER), each CA's CRL (DER, RFC 5280), and each CA's OCSP responder (RFC 6960:
- * POST, and GET with the base64 request in the path).
+ * certificates (PEM and DER) and each CA's CRL (DER, RFC 5280). Each CA's OCSP responder is {@link
+ * OcspEndpoint}.
  */
 @RestController
 public class CaEndpoints {
@@ -32,17 +27,14 @@ public class CaEndpoints {
     static final MediaType PKIX_CERT = MediaType.parseMediaType("application/pkix-cert");
     static final MediaType PKIX_CRL = MediaType.parseMediaType("application/pkix-crl");
     private static final java.util.regex.Pattern CRL_FILE = java.util.regex.Pattern.compile("([a-z0-9]{1,20})(?:-([0-9]{1,2}))?\\.crl");
-    static final MediaType OCSP_RESPONSE = MediaType.parseMediaType("application/ocsp-response");
     private final CaHierarchy cas;
     private final CrlPublisher crls;
-    private final OcspResponder ocsp;
     private final OpenPgpCa openPgp;
 
-    public CaEndpoints(CaHierarchy cas, CrlPublisher crls, OcspResponder ocsp, OpenPgpCa openPgp) {
+    public CaEndpoints(CaHierarchy cas, CrlPublisher crls, OpenPgpCa openPgp) {
         this.cas = cas;
         this.openPgp = openPgp;
         this.crls = crls;
-        this.ocsp = ocsp;
     }
 
     @GetMapping("/ca/{file:.+}")
@@ -87,52 +79,6 @@ public class CaEndpoints {
         } catch (IllegalArgumentException e) {
             return notFound(e.getMessage());
         }
-    }
-
-    @PostMapping(path = "/ocsp/{ca}", consumes = "application/ocsp-request")
-    public ResponseEntity<byte[]> ocspPost(@PathVariable String ca, @RequestBody byte[] request) {
-        return ocspAnswer(ca, request);
-    }
-
-    /** RFC 6960 A.1: GET {url}/{url-encoding of base-64 encoding of the DER OCSPRequest}. */
-    @GetMapping("/ocsp/{ca}/**")
-    public ResponseEntity<byte[]> ocspGet(@PathVariable String ca, HttpServletRequest http) {
-        String uri = http.getRequestURI();
-        String prefix = http.getContextPath() + "/ocsp/" + ca + "/";
-        String encoded = uri.substring(Math.min(prefix.length(), uri.length()));
-        byte[] request;
-        try {
-            request = Base64.getDecoder().decode(percentDecode(encoded));
-        } catch (IllegalArgumentException e) {
-            request = new byte[0];
-        }
-        return ocspAnswer(ca, request);
-    }
-
-    /** %XX escapes only: a literal '+' in base64 stays a '+' (URLDecoder would make it a space). */
-    static String percentDecode(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '%' && i + 2 < s.length()) {
-                out.append((char) Integer.parseInt(s.substring(i + 1, i + 3), 16));
-                i += 2;
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
-    }
-
-    private ResponseEntity<byte[]> ocspAnswer(String ca, byte[] request) {
-        CaId id;
-        try {
-            id = CaId.ofSlug(ca);
-        } catch (IllegalArgumentException e) {
-            return notFound(e.getMessage());
-        }
-        return ResponseEntity.ok().contentType(OCSP_RESPONSE).cacheControl(CacheControl.noStore())
-                .body(ocsp.respond(id, request));
     }
 
     private static ResponseEntity<byte[]> notFound(String message) {
