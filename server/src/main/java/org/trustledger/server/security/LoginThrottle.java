@@ -144,13 +144,16 @@ public class LoginThrottle {
             }
         }
 
-        /** The check passed: the address's reservation is given back and the account's count is cleared. */
+        /**
+         * The check passed: both reservations are given back and the account's failures are cleared (not
+         * the checks of that account still under way).
+         */
         public void succeeded() {
             if (!settled) {
                 settled = true;
                 add(addressKey, "p", step, -1);
                 if (accountKey != null) {
-                    failures.deleteOne(eq("_id", accountKey));
+                    update(accountKey, Updates.combine(Updates.unset("f"), Updates.inc("p.s" + step, -1)), step);
                 }
             }
         }
@@ -185,9 +188,9 @@ public class LoginThrottle {
         add(key("address", address), "f", step, 1);
     }
 
-    /** A success clears the account's count (not the address's). */
+    /** A success clears the account's failures (not the address's). */
     public void succeeded(String account) {
-        failures.deleteOne(eq("_id", key("account", account)));
+        failures.updateOne(eq("_id", key("account", account)), Updates.unset("f"));
     }
 
     /**

@@ -16,12 +16,14 @@ class LoginThrottleTest {
     TestMongo mongo;
     MutableClock clock;
     LoginThrottle throttle;
+    com.mongodb.client.MongoDatabase db;
 
     @BeforeEach
     void setUp() {
         mongo = new TestMongo();
         clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
-        throttle = new LoginThrottle(mongo.freshDatabase(), clock, 5, 20);
+        db = mongo.freshDatabase();
+        throttle = new LoginThrottle(db, clock, 5, 20);
     }
 
     @AfterEach
@@ -177,5 +179,22 @@ class LoginThrottleTest {
         try (LoginThrottle.Attempt attempt = throttle.begin("ada@example.org", "192.0.2.7")) {
             assertThat(attempt.refused()).isFalse();
         }
+    }
+
+    @Test
+    void a_success_clears_failures_but_not_the_checks_of_that_account_still_under_way() {
+        throttle.failed("ada@example.org", "192.0.2.7");
+        LoginThrottle.Attempt first = throttle.begin("ada@example.org", "192.0.2.7");
+        LoginThrottle.Attempt second = throttle.begin("ada@example.org", "192.0.2.8");
+        first.succeeded();
+        org.bson.Document counts = db.getCollection("credential_failures").find(
+                com.mongodb.client.model.Filters.eq("_id", "account:ada@example.org")).first();
+        assertThat(counts.get("f")).as("failures cleared").isNull();
+        assertThat(((org.bson.Document) counts.get("p")).values()).as("the second check still counted")
+                .containsExactly(1);
+        second.close();
+        counts = db.getCollection("credential_failures").find(
+                com.mongodb.client.model.Filters.eq("_id", "account:ada@example.org")).first();
+        assertThat(((org.bson.Document) counts.get("p")).values()).as("never below zero").containsExactly(0);
     }
 }
