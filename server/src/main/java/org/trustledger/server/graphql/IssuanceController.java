@@ -143,7 +143,10 @@ public class IssuanceController {
         } catch (IllegalArgumentException e) {
             return new SignOpenPgpKeyPayload(null, new Types.Refusal("MEMBER_NOT_FOUND", e.getMessage()));
         }
-        if (!member.standing().rights().openPgpKeySigning() || member.locked() || member.deleted()) {
+        // As for certificates (IssuanceDesk): a locked, deleted or expired account gets nothing signed. Such a
+        // member is also anonymous to the API (GraphQlAccess), so this holds even if that check moved.
+        if (!member.standing().rights().openPgpKeySigning() || member.locked() || member.deleted()
+                || member.accountExpired()) {
             return new SignOpenPgpKeyPayload(null, new Types.Refusal("OPENPGP_NOT_PERMITTED",
                     "OpenPGP key signing is for Assured Members (50 points or more) with a usable account."));
         }
