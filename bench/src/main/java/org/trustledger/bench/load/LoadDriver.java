@@ -179,6 +179,7 @@ public final class LoadDriver {
                                 + ResultTable.met(ratio >= 0.25, rate.failed())
                                 + (ec && ratio >= 0.5 ? " (stretch met)" : ""));
             }
+            rightsCheck(http, algorithm, b1b);
             double half = rate.perSecond() / 2;
             String latencyWhat = "2. issuance latency, " + algorithm + ", open loop at half the achieved rate ("
                     + String.format(Locale.ROOT, "%.1f /s", half) + ")";
@@ -472,6 +473,39 @@ public final class LoadDriver {
             table.failed(what, e.toString());
             e.printStackTrace();
         }
+    }
+
+    /**
+     * Figure 3's rights check inside issuance: the server times every certificate request's rights check
+     * ({@code trustledger_issuance_rights_check_seconds}, p50 and p99 over its last two minutes, which
+     * here are the issuance phase's warm-up and measurement).
+     */
+    private void rightsCheck(Http http, String algorithm, JmhBaselines.Baseline b1b) {
+        String what = "3. rights check inside issuance (" + algorithm + " server), during the issuance phase";
+        String text = new String(http.send("GET", "/actuator/prometheus", null).body(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        double p50 = Double.NaN;
+        double p99 = Double.NaN;
+        for (String line : text.split("\n")) {
+            if (line.startsWith("trustledger_issuance_rights_check_seconds{")) {
+                double ms = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) * 1000;
+                if (line.contains("quantile=\"0.5\"")) {
+                    p50 = ms;
+                } else if (line.contains("quantile=\"0.99\"")) {
+                    p99 = ms;
+                }
+            }
+        }
+        if (Double.isNaN(p99)) {
+            table.failed(what, "the server published no trustledger_issuance_rights_check_seconds");
+            return;
+        }
+        details.add(String.format(Locale.ROOT, "rights check inside issuance (%s): p50 %.3f ms, p99 %.3f ms", algorithm,
+                p50, p99));
+        table.add(what, String.format(Locale.ROOT, "p99 %.3f ms (p50 %.3f ms)", p99, p50),
+                b1b == null ? "(1b) not measured" : "(1b) time per certificate: " + ResultTable.millis(1000 / b1b.score()),
+                b1b == null ? "-" : ResultTable.times(p99 / (1000 / b1b.score())),
+                "p99 <= 0.2 ms: " + ResultTable.met(p99 <= 0.2));
     }
 
     /** The server's heap in use, from its Prometheus endpoint. */
