@@ -2,25 +2,31 @@ package org.trustledger.query;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.in;
 
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.DeleteOneModel;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -100,31 +106,35 @@ public class MemberProjection {
                 .append("givenFaceToFace", 0).append("roles", new ArrayList<String>()).append("locked", false)
                 .append("deleted", false);
         derive(doc, at);
-        try {
-            members.insertOne(doc);
-        } catch (MongoWriteException ex) {
-            if (ex.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
-                throw ex;
-            }
-            return; // delivered again: already applied
-        }
         Batch batch = batch();
         if (batch != null) {
-            batch.inserted(doc);
+            if (batch.member(e.memberId()) != null) {
+                return; // delivered again: already applied
+            }
+            batch.inserted(doc, at);
+        } else {
+            try {
+                members.insertOne(doc);
+            } catch (MongoWriteException ex) {
+                if (ex.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                    throw ex;
+                }
+                return; // delivered again: already applied
+            }
+            countApplied();
         }
-        countApplied();
-        emails.replaceOne(eq("_id", e.primaryEmail()), new Document("_id", e.primaryEmail())
-                .append("memberId", e.memberId()).append("verified", false), new ReplaceOptions().upsert(true));
+        write(emails, new ReplaceOneModel<>(eq("_id", e.primaryEmail()), new Document("_id", e.primaryEmail())
+                .append("memberId", e.memberId()).append("verified", false), new ReplaceOptions().upsert(true)));
     }
 
     @EventHandler
     void on(EmailVerificationRequested e, @SequenceNumber long seq, @Timestamp Instant at) {
         update(e.memberId(), seq, at, doc -> {
-            emails.replaceOne(eq("_id", e.email()), new Document("_id", e.email()).append("memberId", e.memberId())
-                    .append("verified", false), new ReplaceOptions().upsert(true));
-            pending.replaceOne(eq("_id", pendingId(e.memberId(), e.email())), new Document("_id",
+            write(emails, new ReplaceOneModel<>(eq("_id", e.email()), new Document("_id", e.email())
+                    .append("memberId", e.memberId()).append("verified", false), new ReplaceOptions().upsert(true)));
+            write(pending, new ReplaceOneModel<>(eq("_id", pendingId(e.memberId(), e.email())), new Document("_id",
                     pendingId(e.memberId(), e.email())).append("memberId", e.memberId()).append("email", e.email())
-                    .append("expiresAt", Date.from(e.expiresAt())), new ReplaceOptions().upsert(true));
+                    .append("expiresAt", Date.from(e.expiresAt())), new ReplaceOptions().upsert(true)));
         });
     }
 
@@ -144,9 +154,9 @@ public class MemberProjection {
                 verified.add(e.email());
             }
             doc.put("verifiedEmails", verified);
-            emails.replaceOne(eq("_id", e.email()), new Document("_id", e.email()).append("memberId", e.memberId())
-                    .append("verified", true), new ReplaceOptions().upsert(true));
-            pending.deleteOne(eq("_id", pendingId(e.memberId(), e.email())));
+            write(emails, new ReplaceOneModel<>(eq("_id", e.email()), new Document("_id", e.email())
+                    .append("memberId", e.memberId()).append("verified", true), new ReplaceOptions().upsert(true)));
+            write(pending, new DeleteOneModel<>(eq("_id", pendingId(e.memberId(), e.email()))));
         });
     }
 
@@ -156,8 +166,8 @@ public class MemberProjection {
             if (e.accountExpired()) {
                 doc.put("accountExpired", true);
             }
-            emails.deleteOne(and(eq("_id", e.email()), eq("memberId", e.memberId())));
-            pending.deleteOne(eq("_id", pendingId(e.memberId(), e.email())));
+            write(emails, new DeleteOneModel<>(and(eq("_id", e.email()), eq("memberId", e.memberId()))));
+            write(pending, new DeleteOneModel<>(eq("_id", pendingId(e.memberId(), e.email()))));
         });
     }
 
@@ -184,11 +194,11 @@ public class MemberProjection {
      */
     private void receive(Document assuree, String assuranceId, String assurerId, AssuranceKind kind, int points,
                          int counted, java.time.LocalDate date, String location, Instant recordedAt) {
-        assurances.replaceOne(eq("_id", assuranceId), new Document("_id", assuranceId)
+        write(assurances, new ReplaceOneModel<>(eq("_id", assuranceId), new Document("_id", assuranceId)
                 .append("assureeId", assuree.getString("_id")).append("assurerId", assurerId).append("kind", kind.name())
                 .append("points", points).append("counted", counted).append("date", date.toString())
                 .append("location", location).append("recordedAt", Date.from(recordedAt)).append("voided", false),
-                new ReplaceOptions().upsert(true));
+                new ReplaceOptions().upsert(true)));
         List<Document> received = new ArrayList<>(assuree.getList("received", Document.class));
         received.add(new Document("id", assuranceId).append("points", points).append("voided", false));
         assuree.put("received", received);
@@ -230,8 +240,8 @@ public class MemberProjection {
             // An assurer may give thousands: kept one document per position, not in the member's document.
             int position = doc.getInteger("givenCount");
             String key = givenKey(e.assurerId(), position);
-            given.replaceOne(eq("_id", key), new Document("_id", key).append("assuranceId", e.assuranceId()),
-                    new ReplaceOptions().upsert(true));
+            write(given, new ReplaceOneModel<>(eq("_id", key), new Document("_id", key)
+                    .append("assuranceId", e.assuranceId()), new ReplaceOptions().upsert(true)));
             doc.put("givenCount", position + 1);
             if (e.kind() == AssuranceKind.FACE_TO_FACE) {
                 doc.put("givenFaceToFace", doc.getInteger("givenFaceToFace") + 1);
@@ -280,8 +290,9 @@ public class MemberProjection {
                     received.add(r.getString("id").equals(e.assuranceId()) ? new Document(r).append("voided", true) : r);
                 }
                 doc.put("received", received);
-                assurances.updateOne(eq("_id", e.assuranceId()), Updates.combine(Updates.set("voided", true),
-                        Updates.set("voidedBy", e.caseId()), Updates.set("voidedAt", Date.from(e.voidedAt()))));
+                write(assurances, new UpdateOneModel<>(eq("_id", e.assuranceId()), Updates.combine(
+                        Updates.set("voided", true), Updates.set("voidedBy", e.caseId()),
+                        Updates.set("voidedAt", Date.from(e.voidedAt())))));
             }
             if (member.equals(e.assurerId()) && e.kind() == AssuranceKind.FACE_TO_FACE) {
                 doc.put("givenFaceToFace", Math.max(0, doc.getInteger("givenFaceToFace") - 1));
@@ -334,11 +345,9 @@ public class MemberProjection {
                     .append("primaryEmail", e.caseId()).append("verifiedEmails", new ArrayList<String>())
                     .append("verifiedDomains", new ArrayList<String>());
             for (String email : e.releasedEmails()) {
-                Document owner = emails.find(eq("_id", email)).first();
-                if (owner != null && e.memberId().equals(owner.getString("memberId"))) {
-                    emails.deleteOne(eq("_id", email));
-                }
-                pending.deleteOne(eq("_id", pendingId(e.memberId(), email)));
+                // Only if the address is still this member's: the condition is part of the delete.
+                write(emails, new DeleteOneModel<>(and(eq("_id", email), eq("memberId", e.memberId()))));
+                write(pending, new DeleteOneModel<>(eq("_id", pendingId(e.memberId(), email))));
             }
         });
     }
@@ -394,6 +403,19 @@ public class MemberProjection {
         }
     }
 
+    /**
+     * A write to one of the projection's other collections: part of the batch's bulk write of that
+     * collection (in the order given), or done at once outside a batch.
+     */
+    private void write(MongoCollection<Document> collection, WriteModel<Document> write) {
+        Batch batch = batch();
+        if (batch == null) {
+            collection.bulkWrite(List.of(write));
+        } else {
+            batch.writes.computeIfAbsent(collection, c -> new ArrayList<>()).add(write);
+        }
+    }
+
     /** How many member events this projection has applied (redeliveries it skipped are not counted). */
     private void countApplied() {
         Batch batch = batch();
@@ -420,15 +442,45 @@ public class MemberProjection {
     private final class Batch {
 
         private final Map<String, Document> documents = new HashMap<>();
+        /** Members read at the start of the batch that had no document then. */
+        private final Set<String> absent = new HashSet<>();
         private final Map<String, Instant> dirty = new LinkedHashMap<>();
+        private final Map<MongoCollection<Document>, List<WriteModel<Document>>> writes = new LinkedHashMap<>();
         private long applied;
 
-        Document member(String memberId) {
-            return documents.computeIfAbsent(memberId, id -> members.find(eq("_id", id)).first());
+        /**
+         * Reads the documents of every member the batch's events belong to in one query: this
+         * processor's thread is the only writer of the documents of the members its segment handles.
+         */
+        Batch() {
+            Set<String> ids = PerBatch.aggregates("Member");
+            if (ids.size() > 1) {
+                members.find(in("_id", ids)).forEach(d -> documents.put(d.getString("_id"), d));
+                ids.forEach(id -> {
+                    if (!documents.containsKey(id)) {
+                        absent.add(id);
+                    }
+                });
+            }
         }
 
-        void inserted(Document doc) {
-            documents.put(doc.getString("_id"), doc);
+        Document member(String memberId) {
+            Document doc = documents.get(memberId);
+            if (doc != null || absent.contains(memberId)) {
+                return doc;
+            }
+            doc = members.find(eq("_id", memberId)).first();
+            if (doc != null) {
+                documents.put(memberId, doc);
+            }
+            return doc;
+        }
+
+        void inserted(Document doc, Instant at) {
+            String id = doc.getString("_id");
+            documents.put(id, doc);
+            absent.remove(id);
+            changed(doc, at);
         }
 
         void changed(Document doc, Instant at) {
@@ -437,14 +489,18 @@ public class MemberProjection {
         }
 
         void flush() {
+            // The other collections first: a member document's lastSeq says its events were applied,
+            // so a batch processed again after a failure must find their other writes already done.
+            writes.forEach((collection, models) -> collection.bulkWrite(models, new BulkWriteOptions().ordered(true)));
+            writes.clear();
             if (!dirty.isEmpty()) {
-                List<ReplaceOneModel<Document>> writes = new ArrayList<>(dirty.size());
+                List<ReplaceOneModel<Document>> replaced = new ArrayList<>(dirty.size());
                 dirty.forEach((id, at) -> {
                     Document doc = documents.get(id);
                     derive(doc, at);
-                    writes.add(new ReplaceOneModel<>(eq("_id", id), doc));
+                    replaced.add(new ReplaceOneModel<>(eq("_id", id), doc, new ReplaceOptions().upsert(true)));
                 });
-                members.bulkWrite(writes, new BulkWriteOptions().ordered(false));
+                members.bulkWrite(replaced, new BulkWriteOptions().ordered(false));
                 dirty.clear();
             }
             if (applied > 0) {

@@ -1,7 +1,12 @@
 package org.trustledger.query;
 
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.messaging.Message;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 
@@ -27,5 +32,22 @@ final class PerBatch {
             root.onPrepareCommit(u -> flush.accept(state));
             return state;
         });
+    }
+
+    /**
+     * The aggregates of type {@code type} that the current batch's events belong to (empty outside a
+     * batch), so a projection can read their documents with one query for the whole batch instead of
+     * one per aggregate as its events arrive.
+     */
+    static Set<String> aggregates(String type) {
+        Set<String> ids = new LinkedHashSet<>();
+        if (CurrentUnitOfWork.isStarted() && CurrentUnitOfWork.get().root() instanceof BatchingUnitOfWork<?> batch) {
+            for (Message<?> message : batch.getMessages()) {
+                if (message instanceof DomainEventMessage<?> event && type.equals(event.getType())) {
+                    ids.add(event.getAggregateIdentifier());
+                }
+            }
+        }
+        return ids;
     }
 }

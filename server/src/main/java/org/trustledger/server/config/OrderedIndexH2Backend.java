@@ -4,6 +4,7 @@ import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.AbstractUniqueIndex;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
@@ -20,9 +21,11 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.WriteBuffer;
@@ -96,7 +99,72 @@ class OrderedIndexH2Backend extends H2Backend {
             String namespace = getFullCollectionNamespace(collectionName);
             MVMap<Object, Document> data = getMvStore().openMap(DATA_PREFIX + namespace, bsonValued());
             MVMap<String, Object> meta = getMvStore().openMap(META_PREFIX + namespace);
-            return new H2Collection(this, collectionName, options, data, meta, getCursorRegistry());
+            return new InMatchingCollection(this, collectionName, options, data, meta, getCursorRegistry());
+        }
+    }
+
+    /**
+     * H2's collection, matching {@code {field: {$in: [...]}}} with a hash set instead of comparing each
+     * document with every listed value. mongo-java-server finds the documents of an {@code _id $in}
+     * query through the index, then checks each against the query again, value by value: a query for n
+     * ids cost n²/2 comparisons, and one for the 20,000 members of a generated web of trust held a store
+     * worker (and every connection it serves) for seconds. Only plain string or 64-bit integer values
+     * take this path, where equality is the values' own; anything else is matched as before.
+     */
+    static final class InMatchingCollection extends H2Collection {
+
+        /** Lists shorter than this are compared one by one, as before. */
+        static final int MIN_SET_SIZE = 16;
+        /** The set built for the last {@code $in} query, by the query's identity. */
+        private volatile InSet last = new InSet(null, null, null);
+
+        private record InSet(Document query, String field, Set<Object> values) {
+        }
+
+        InMatchingCollection(MongoDatabase database, String name, CollectionOptions options, MVMap<Object, Document> data,
+                             MVMap<String, Object> meta, CursorRegistry cursors) {
+            super(database, name, options, data, meta, cursors);
+        }
+
+        @Override
+        protected boolean documentMatchesQuery(Document document, Document query) {
+            InSet in = last;
+            if (in.query() != query) {
+                in = inSet(query);
+                last = in;
+            }
+            if (in.values() != null) {
+                Object value = document.get(in.field());
+                if (value instanceof String || value instanceof Long) {
+                    return in.values().contains(value);
+                }
+            }
+            return super.documentMatchesQuery(document, query);
+        }
+
+        private static InSet inSet(Document query) {
+            if (query.size() == 1) {
+                Map.Entry<String, Object> only = query.entrySet().iterator().next();
+                if (!only.getKey().contains(".") && !only.getKey().startsWith("$")
+                        && only.getValue() instanceof Document condition && condition.size() == 1
+                        && condition.get("$in") instanceof java.util.Collection<?> values
+                        && values.size() >= MIN_SET_SIZE && plain(values)) {
+                    return new InSet(query, only.getKey(), new HashSet<>(values));
+                }
+            }
+            return new InSet(query, null, null);
+        }
+
+        /** All strings, or all 64-bit integers: types whose equals is the query's equality. */
+        private static boolean plain(java.util.Collection<?> values) {
+            Class<?> type = null;
+            for (Object v : values) {
+                if (!(v instanceof String || v instanceof Long) || type != null && v.getClass() != type) {
+                    return false;
+                }
+                type = v.getClass();
+            }
+            return true;
         }
     }
 

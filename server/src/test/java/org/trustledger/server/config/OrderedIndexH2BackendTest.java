@@ -155,4 +155,53 @@ class OrderedIndexH2BackendTest {
     private static Document event(long i) {
         return new Document("_id", i).append("aggSeq", "member-" + (i % 97) + "/" + (i / 97)).append("payload", "x" + i);
     }
+
+    /**
+     * {@code $in} matched with a set (InMatchingCollection) answers exactly what value-by-value
+     * matching answers: mongo-java-server's memory backend, which has no such path, is the reference.
+     */
+    @Test
+    void inQueriesAnswerWhatValueByValueMatchingAnswers() {
+        try (EmbeddedMongo onFile = EmbeddedMongo.onFile(dataDir); EmbeddedMongo reference = EmbeddedMongo.inMemory();
+                MongoClient a = MongoClients.create(onFile.connectionString("t"));
+                MongoClient b = MongoClients.create(reference.connectionString("t"))) {
+            List<MongoCollection<Document>> both = List.of(a.getDatabase("t").getCollection("c"),
+                    b.getDatabase("t").getCollection("c"));
+            Random random = new Random(7);
+            for (MongoCollection<Document> c : both) {
+                c.createIndex(Indexes.ascending("ref"), new IndexOptions().unique(true).sparse(true));
+                List<Document> docs = new ArrayList<>();
+                for (int i = 0; i < 300; i++) {
+                    Object n = switch (i % 5) { // numbers of every kind, strings, arrays
+                        case 0 -> (long) i;
+                        case 1 -> i;
+                        case 2 -> (double) i;
+                        case 3 -> "s" + i;
+                        default -> List.of("s" + i, (long) i);
+                    };
+                    Document doc = new Document("_id", i % 2 == 0 ? "id" + i : (Object) (long) i).append("n", n);
+                    docs.add(i % 3 == 0 ? doc.append("ref", "r" + i) : doc);
+                }
+                c.insertMany(docs);
+            }
+            for (int round = 0; round < 40; round++) {
+                List<Object> values = new ArrayList<>();
+                int size = random.nextInt(60);
+                boolean strings = random.nextBoolean();
+                boolean mixed = random.nextInt(4) == 0;
+                for (int k = 0; k < size; k++) {
+                    int i = random.nextInt(320);
+                    values.add(mixed && random.nextBoolean() ? (Object) i : strings ? new String[] {"id", "s", "r"}[random.nextInt(3)] + i
+                            : (Object) (long) i);
+                }
+                for (String field : List.of("_id", "n", "ref")) {
+                    List<Object> got = new ArrayList<>();
+                    List<Object> expected = new ArrayList<>();
+                    both.get(0).find(in(field, values)).forEach(d -> got.add(d.get("_id")));
+                    both.get(1).find(in(field, values)).forEach(d -> expected.add(d.get("_id")));
+                    assertThat(got).as("%s $in %s", field, values).containsExactlyInAnyOrderElementsOf(expected);
+                }
+            }
+        }
+    }
 }
