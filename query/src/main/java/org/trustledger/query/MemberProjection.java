@@ -2,7 +2,6 @@ package org.trustledger.query;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
-import static com.mongodb.client.model.Filters.in;
 
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
@@ -21,12 +20,9 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -441,45 +437,17 @@ public class MemberProjection {
 
     private final class Batch {
 
-        private final Map<String, Document> documents = new HashMap<>();
-        /** Members read at the start of the batch that had no document then. */
-        private final Set<String> absent = new HashSet<>();
+        private final BatchDocuments documents = new BatchDocuments(members);
         private final Map<String, Instant> dirty = new LinkedHashMap<>();
         private final Map<MongoCollection<Document>, List<WriteModel<Document>>> writes = new LinkedHashMap<>();
         private long applied;
 
-        /**
-         * Reads the documents of every member the batch's events belong to in one query: this
-         * processor's thread is the only writer of the documents of the members its segment handles.
-         */
-        Batch() {
-            Set<String> ids = PerBatch.aggregates("Member");
-            if (ids.size() > 1) {
-                members.find(in("_id", ids)).forEach(d -> documents.put(d.getString("_id"), d));
-                ids.forEach(id -> {
-                    if (!documents.containsKey(id)) {
-                        absent.add(id);
-                    }
-                });
-            }
-        }
-
         Document member(String memberId) {
-            Document doc = documents.get(memberId);
-            if (doc != null || absent.contains(memberId)) {
-                return doc;
-            }
-            doc = members.find(eq("_id", memberId)).first();
-            if (doc != null) {
-                documents.put(memberId, doc);
-            }
-            return doc;
+            return documents.get(memberId);
         }
 
         void inserted(Document doc, Instant at) {
-            String id = doc.getString("_id");
-            documents.put(id, doc);
-            absent.remove(id);
+            documents.put(doc.getString("_id"), doc);
             changed(doc, at);
         }
 

@@ -119,35 +119,12 @@ public class TimelineProjection {
      */
     private final class Batch {
 
-        private final Map<String, Document> heads = new HashMap<>();
+        private final BatchDocuments heads = new BatchDocuments(TimelineProjection.this.heads);
         private final java.util.Set<String> dirty = new java.util.LinkedHashSet<>();
         private final List<ReplaceOneModel<Document>> entries = new ArrayList<>();
-        /** Members read at the start of the batch that had no head then. */
-        private final java.util.Set<String> absent = new java.util.HashSet<>();
-
-        /** Reads the heads of every member the batch's events belong to in one query. */
-        Batch() {
-            java.util.Set<String> ids = PerBatch.aggregates("Member");
-            if (ids.size() > 1) {
-                TimelineProjection.this.heads.find(in("_id", ids)).forEach(d -> heads.put(d.getString("_id"), d));
-                ids.forEach(id -> {
-                    if (!heads.containsKey(id)) {
-                        absent.add(id);
-                    }
-                });
-            }
-        }
 
         Document head(String memberId) {
-            Document head = heads.get(memberId);
-            if (head != null || absent.contains(memberId)) {
-                return head;
-            }
-            head = TimelineProjection.this.heads.find(eq("_id", memberId)).first();
-            if (head != null) {
-                heads.put(memberId, head);
-            }
-            return head;
+            return heads.get(memberId);
         }
 
         void flush() {
