@@ -75,7 +75,8 @@ public class LiveLedger implements SmartLifecycle {
                         continue;
                     }
                     TrackedEventMessage<?> m = stream.nextAvailable();
-                    if (m instanceof DomainEventMessage<?> d) {
+                    // Nobody listening: nothing to hold back or hand out (a read-model lookup per event saved).
+                    if (m instanceof DomainEventMessage<?> d && sink.currentSubscriberCount() > 0) {
                         awaitReadModel(d);
                         sink.tryEmitNext(new LiveEvent(d.getPayloadType().getSimpleName(), d.getType(),
                                 d.getAggregateIdentifier(), d.getSequenceNumber(), d.getTimestamp()));
