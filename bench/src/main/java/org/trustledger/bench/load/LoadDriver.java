@@ -31,6 +31,8 @@ public final class LoadDriver {
 
     private static final Duration FLOOR_WARMUP = Duration.ofSeconds(2);
     private static final Duration FLOOR_MEASURE = Duration.ofSeconds(8);
+    /** Closed-loop requests to the generated store's fresh server before its first figure. */
+    private static final Duration STORE_WARMUP = Duration.ofSeconds(20);
     private static final Duration LATENCY_WARMUP = Duration.ofSeconds(2);
     /** Open-loop workers: enough to keep the schedule while requests take up to 32 / rate each. */
     private static final int OPEN_LOOP_WORKERS = 32;
@@ -366,6 +368,12 @@ public final class LoadDriver {
                     (System.nanoTime() - t1) / 1e9));
             progress("  " + details.get(details.size() - 1));
             List<String> ids = community.sampleMemberIds(MEMBER_SAMPLE);
+            // This JVM has only generated: the first server's figures stand on a JIT warmed by its issuance,
+            // OCSP and assurance phases, and this one's request path costed several times more CPU until
+            // compiled (C2 busiest thread in its first minutes). Warmed the same way here, not measured.
+            MemberQueryLoad warm = new MemberQueryLoad(http, community.support().token(), ids);
+            closed(server, http, null, "JIT warm-up of the request path (not a figure): member query and floor, "
+                    + "16 clients", 16, FLOOR_WARMUP, STORE_WARMUP, i -> i % 2 == 0 ? warm.member() : warm.floor());
             memberQueries(server, http, community, new MemberQueryLoad(http, community.support().token(), ids),
                     "generated web of trust");
             history(server, http, community, ids);
