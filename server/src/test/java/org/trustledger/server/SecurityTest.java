@@ -262,6 +262,24 @@ class SecurityTest {
         }
     }
 
+    /**
+     * A bearer-token request is stateless: it used to be answered with a new session cookie (one session
+     * per API request), and that cookie went on authenticating after the token was revoked.
+     */
+    @Test
+    void a_bearer_token_request_opens_no_session() {
+        HttpClient client = HttpClient.newHttpClient();
+        HttpResponse<String> created = auth(client, "/auth/tokens", Map.of("email", plainEmail, "passphrase",
+                Identities.MEMBER_PASSPHRASE, "label", "script", "validityDays", 1));
+        JsonNode token = JSON.readTree(created.body());
+        String me = "{\"query\": \"{ me { id } }\"}";
+        HttpResponse<String> ok = send(client, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/graphql"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token.get("token").asString())
+                .POST(HttpRequest.BodyPublishers.ofString(me)).build());
+        assertThat(ok.body()).contains(ROLE_ID.get("member"));
+        assertThat(ok.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("JSESSIONID"));
+    }
+
     @Test
     void a_browser_session_needs_the_csrf_token_for_every_graphql_request() {
         HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();

@@ -16,7 +16,6 @@ import org.trustledger.issuance.CertificateRegister;
 import org.trustledger.issuance.ca.CaHierarchy;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.web.SecurityFilterChain;
@@ -46,7 +45,11 @@ public class SecurityConfiguration {
         plainToken.setCsrfRequestAttributeName(null); // load the token eagerly so the cookie is always set
         http.csrf(csrf -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
                         .csrfTokenRequestHandler(plainToken).ignoringRequestMatchers(NO_AMBIENT_CREDENTIALS))
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED))
+                // No SessionManagementFilter: it stored every bearer-token or client-certificate request's
+                // authentication in a new HTTP session (a session per API request, held for 30 minutes, and
+                // a session cookie that went on authenticating after the token was revoked). Passphrase
+                // login makes its session itself, with a fresh id (AuthController).
+                .sessionManagement(s -> s.disable())
                 .formLogin(f -> f.disable()).httpBasic(b -> b.disable()).logout(l -> l.disable())
                 .headers(h -> h.disable())
                 .requestCache(c -> c.disable())
