@@ -115,12 +115,13 @@ public class IssuanceConfiguration {
      */
     @Bean
     MemberRights memberRights(EventStore eventStore, MemberReadModel members, OrganisationProjection organisations,
-                              TrustLedgerProperties props, io.micrometer.core.instrument.MeterRegistry registry) {
+                              TrustLedgerProperties props, io.micrometer.core.instrument.MeterRegistry registry,
+                              org.trustledger.ledger.eventstore.MongoEventStorageEngine engine) {
         io.micrometer.core.instrument.Timer timer = io.micrometer.core.instrument.Timer
                 .builder("trustledger.issuance.rights.check")
                 .description("A certificate request's rights check: the member as of their latest ledger event")
                 .publishPercentiles(0.5, 0.99).register(registry);
-        return new MemberRights(eventStore, members, organisations, props.readModelWait()) {
+        return new MemberRights(eventStore, members, organisations, props.readModelWait(), engine::hasEvent) {
             @Override
             public org.trustledger.query.MemberView current(String memberId) {
                 return timer.record(() -> super.current(memberId));
