@@ -91,6 +91,34 @@ class MongoEventStorageEngineTest {
         assertThat(engine.lastSequenceNumberFor("nobody")).isEmpty();
     }
 
+    /**
+     * The last sequence number is right however the stream moved since this node last asked: grown here,
+     * grown by another node, or stepped back (a hint left pointing past the stream's end).
+     */
+    @Test
+    void the_last_sequence_number_follows_the_stream_from_where_it_was_last_found() {
+        MongoEventStorageEngine other = engine(db);
+        int next = 0;
+        java.util.Random random = new java.util.Random(11);
+        for (int round = 0; round < 40; round++) {
+            int more = random.nextInt(round % 3 == 0 ? 40 : 4);
+            MongoEventStorageEngine writer = random.nextBoolean() ? engine : other;
+            for (int i = 0; i < more; i++) {
+                writer.appendEvents(event("a", next++));
+            }
+            assertThat(engine.lastSequenceNumberFor("a")).as("round %d", round)
+                    .isEqualTo(next == 0 ? java.util.Optional.empty() : java.util.Optional.of((long) next - 1));
+            assertThat(other.lastSequenceNumberFor("a")).isEqualTo(engine.lastSequenceNumberFor("a"));
+        }
+        // A stream shorter than what was found before (events removed, as a failed batch's are).
+        long last = next - 1;
+        db.getCollection("events").deleteMany(new Document("aggSeq", new Document("$in", java.util.List.of(
+                "a/" + last, "a/" + (last - 1)))));
+        assertThat(engine.lastSequenceNumberFor("a")).contains(last - 2);
+        db.getCollection("events").deleteMany(new Document("aggregateIdentifier", "a"));
+        assertThat(engine.lastSequenceNumberFor("a")).isEmpty();
+    }
+
     @Test
     void tracking_reads_every_event_once_in_global_order_and_replays_from_any_token() {
         for (int i = 0; i < 30; i++) {
