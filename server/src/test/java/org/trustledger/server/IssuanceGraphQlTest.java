@@ -1,6 +1,7 @@
 package org.trustledger.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
@@ -504,6 +505,34 @@ class IssuanceGraphQlTest extends LoggedInGraphQlTest {
 
     @Autowired
     org.axonframework.commandhandling.gateway.CommandGateway commands;
+
+    @Autowired
+    org.trustledger.issuance.MemberRights rights;
+
+    @Autowired
+    org.axonframework.config.EventProcessingConfiguration processing;
+
+    /**
+     * The rights check answers from the member's view only when no ledger event follows the view's last
+     * one: with the members projection stopped and an event recorded, it waits and says the read model
+     * lags instead of answering from the view that has not seen it.
+     */
+    @Test
+    void the_rights_check_never_answers_from_a_view_behind_the_ledger() {
+        String support = helper().memberId(LedgerGraphQlTest.FOUNDERS[0]);
+        String member = helper().registerAndVerify(LedgerGraphQlTest.uniqueEmail(), "1971-07-07");
+        long seen = rights.current(member).lastSequence();
+        org.axonframework.eventhandling.EventProcessor members = processing.eventProcessor("members").orElseThrow();
+        members.shutDown();
+        try {
+            commands.sendAndWait(new org.trustledger.ledger.api.SetCodeSigningCommand(member, true, support, "test"));
+            assertThatThrownBy(() -> rights.current(member)).isInstanceOf(org.trustledger.query.ReadModelLagging.class);
+        } finally {
+            members.start();
+        }
+        org.trustledger.query.MemberView now = rights.current(member);
+        assertThat(now.lastSequence()).isGreaterThan(seen);
+    }
 
     /**
      * A serial reserved but never signed (as after a crash between the two steps) is listed as RESERVED,
