@@ -91,7 +91,7 @@ public class TimelineProjection {
         }
         String memberId = message.getAggregateIdentifier();
         Batch batch = PerBatch.resource(BATCH_RESOURCE, Batch::new, Batch::flush);
-        Document head = batch == null ? heads.find(eq("_id", memberId)).first() : batch.head(memberId);
+        Document head = batch == null ? heads.find(eq("_id", memberId)).first() : batch.heads.get(memberId);
         long lastSeq = head == null ? -1 : head.getLong("lastSeq");
         int count = head == null ? 0 : head.getInteger("count");
         if (message.getSequenceNumber() <= lastSeq) {
@@ -122,10 +122,6 @@ public class TimelineProjection {
         private final BatchDocuments heads = new BatchDocuments(TimelineProjection.this.heads);
         private final java.util.Set<String> dirty = new java.util.LinkedHashSet<>();
         private final List<ReplaceOneModel<Document>> entries = new ArrayList<>();
-
-        Document head(String memberId) {
-            return heads.get(memberId);
-        }
 
         void flush() {
             if (entries.isEmpty()) {

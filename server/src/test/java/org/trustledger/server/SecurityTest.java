@@ -244,22 +244,24 @@ class SecurityTest {
                 Identities.MEMBER_PASSPHRASE, "label", "laptop", "validityDays", 7));
         assertThat(created.statusCode()).isEqualTo(201);
         JsonNode token = JSON.readTree(created.body());
-        String me = "{\"query\": \"{ me { id } }\"}";
-        HttpResponse<String> ok = send(client, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/graphql"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token.get("token").asString())
-                .POST(HttpRequest.BodyPublishers.ofString(me)).build());
+        HttpResponse<String> ok = meWithBearer(client, token.get("token").asString());
         assertThat(ok.body()).contains(ROLE_ID.get("member"));
         HttpResponse<String> revoked = send(client, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                 + "/auth/tokens/" + token.get("id").asString())).header("Authorization", "Bearer " + token.get("token").asString())
                 .DELETE().build());
         assertThat(revoked.statusCode()).isEqualTo(200);
         for (String bearer : List.of(token.get("token").asString(), "tl_forged", "something else")) {
-            HttpResponse<String> refused = send(client, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/graphql"))
-                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + bearer)
-                    .POST(HttpRequest.BodyPublishers.ofString(me)).build());
+            HttpResponse<String> refused = meWithBearer(client, bearer);
             assertThat(refused.statusCode()).as(bearer).isEqualTo(401);
             assertThat(refused.body()).contains("UNAUTHENTICATED");
         }
+    }
+
+    /** {@code { me { id } }} over HTTP with the bearer token given. */
+    HttpResponse<String> meWithBearer(HttpClient client, String bearer) {
+        return send(client, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/graphql"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + bearer)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"query\": \"{ me { id } }\"}")).build());
     }
 
     /**
@@ -272,10 +274,7 @@ class SecurityTest {
         HttpResponse<String> created = auth(client, "/auth/tokens", Map.of("email", plainEmail, "passphrase",
                 Identities.MEMBER_PASSPHRASE, "label", "script", "validityDays", 1));
         JsonNode token = JSON.readTree(created.body());
-        String me = "{\"query\": \"{ me { id } }\"}";
-        HttpResponse<String> ok = send(client, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/graphql"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token.get("token").asString())
-                .POST(HttpRequest.BodyPublishers.ofString(me)).build());
+        HttpResponse<String> ok = meWithBearer(client, token.get("token").asString());
         assertThat(ok.body()).contains(ROLE_ID.get("member"));
         assertThat(ok.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("JSESSIONID"));
     }

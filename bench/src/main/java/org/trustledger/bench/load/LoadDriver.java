@@ -369,8 +369,8 @@ public final class LoadDriver {
             progress("  " + details.get(details.size() - 1));
             List<String> ids = community.sampleMemberIds(MEMBER_SAMPLE);
             // This JVM has only generated: the first server's figures stand on a JIT warmed by its issuance,
-            // OCSP and assurance phases, and this one's request path costed several times more CPU until
-            // compiled (C2 busiest thread in its first minutes). Warmed the same way here, not measured.
+            // OCSP and assurance phases. Its request path is warmed here, not measured; that explains only
+            // part of its higher CPU per request (bench/README.md: 90 s of warm-up did no better than 20 s).
             MemberQueryLoad warm = new MemberQueryLoad(http, community.support().token(), ids);
             closed(server, http, null, "JIT warm-up of the request path (not a figure): member query and floor, "
                     + "16 clients", 16, FLOOR_WARMUP, STORE_WARMUP, i -> i % 2 == 0 ? warm.member() : warm.floor());
