@@ -6,6 +6,7 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trustledger.issuance.api.CertificateIssued;
 import org.trustledger.issuance.api.IssuanceRefusal;
 import org.trustledger.issuance.api.IssuanceRefusalCode;
 import org.trustledger.issuance.api.RequestCertificateCommand;
@@ -14,13 +15,14 @@ import org.trustledger.issuance.api.RevokeCertificateCommand;
 import org.trustledger.issuance.api.SignCertificateCommand;
 import org.trustledger.issuance.status.CrlPublisher;
 import org.trustledger.issuance.status.CrlShards;
-import org.trustledger.query.Catchup;
+import org.trustledger.query.ProjectionProgress;
 
 /**
  * Runs a request through the {@link CertificateRequest} aggregate: decide and reserve (one commit),
- * sign (a second commit), then look again at the ledger: if the member's record changed after their
- * rights were read and the certificate relies on a right now gone (a voiding racing the request), it
- * is revoked at once with privilegeWithdrawn. Revocations publish a fresh CRL before returning.
+ * sign (a second commit, refused if the first was a refusal), wait once for the register, then look
+ * again at the ledger: if the member's record changed after their rights were read and the
+ * certificate relies on a right now gone (a voiding racing the request), it is revoked at once with
+ * privilegeWithdrawn. Revocations publish a fresh CRL before returning.
  */
 public class IssuanceService {
 
@@ -31,9 +33,17 @@ public class IssuanceService {
     private final IssuanceDesk desk;
     private final CrlPublisher crls;
     private final Duration wait;
+    private final ProjectionProgress progress;
 
     public IssuanceService(CommandGateway commands, EventStore eventStore, CertificateRegister register,
                            IssuanceDesk desk, CrlPublisher crls, Duration wait) {
+        this(commands, eventStore, register, desk, crls, wait, new ProjectionProgress(group -> false));
+    }
+
+    /** With {@code progress}, waits for the register look in memory when this JVM runs its processor. */
+    public IssuanceService(CommandGateway commands, EventStore eventStore, CertificateRegister register,
+                           IssuanceDesk desk, CrlPublisher crls, Duration wait, ProjectionProgress progress) {
+        this.progress = progress;
         this.commands = commands;
         this.eventStore = eventStore;
         this.register = register;
@@ -49,21 +59,28 @@ public class IssuanceService {
 
     public Outcome request(RequestCertificateCommand cmd) {
         commands.sendAndWait(cmd);
-        awaitRegister(cmd.requestId());
-        CertificateRegister.RequestOutcome decided = register.request(cmd.requestId()).orElseThrow();
-        if ("REFUSED".equals(decided.outcome())) {
-            return new Outcome(cmd.requestId(), null, decided.code(), decided.reason());
+        CertificateIssued signed;
+        try {
+            // Straight on to signing: the aggregate knows whether the request was refused, so the register
+            // is waited for once, at the end, not also between the two commits.
+            signed = commands.sendAndWait(new SignCertificateCommand(cmd.requestId()));
+        } catch (IssuanceRefusal refusal) {
+            awaitRegister(cmd.requestId());
+            CertificateRegister.RequestOutcome decided = register.request(cmd.requestId()).orElseThrow(() -> refusal);
+            if ("REFUSED".equals(decided.outcome())) {
+                return new Outcome(cmd.requestId(), null, decided.code(), decided.reason());
+            }
+            throw refusal;
         }
-        commands.sendAndWait(new SignCertificateCommand(cmd.requestId()));
         awaitRegister(cmd.requestId());
-        CertificateView issued = register.certificate(decided.serial()).orElseThrow();
+        CertificateView issued = register.certificate(signed.serial()).orElseThrow();
         long ledgerNow = eventStore.lastSequenceNumberFor(issued.memberId()).orElse(-1L);
         if (ledgerNow > issued.ledgerSequence()) {
             List<String> lost = desk.rightsLost(issued.rights(), issued.memberId(), issued.organisationId());
             if (!lost.isEmpty()) {
                 log.warn("Certificate {} lost its backing ({}) while it was issued: revoking it", issued.serial(), lost);
                 revoke(issued.serial(), RevocationReason.PRIVILEGE_WITHDRAWN, RevocationPolicy.ISSUANCE, null);
-                issued = register.certificate(decided.serial()).orElseThrow();
+                issued = register.certificate(signed.serial()).orElseThrow();
             }
         }
         return new Outcome(cmd.requestId(), issued, null, null);
@@ -96,7 +113,7 @@ public class IssuanceService {
     }
 
     private void awaitRegister(String requestId) {
-        Catchup.await(eventStore, requestId, register::lastSequence, wait);
+        progress.await(eventStore, CertificateRegister.PROCESSING_GROUP, requestId, register::lastSequence, wait);
     }
 
 }

@@ -1,8 +1,14 @@
 package org.trustledger.issuance;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiPredicate;
+import java.util.function.Function;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.trustledger.issuance.api.IssuanceRefusal;
 import org.trustledger.issuance.api.IssuanceRefusalCode;
@@ -10,7 +16,8 @@ import org.trustledger.query.MemberReadModel;
 import org.trustledger.query.MemberView;
 import org.trustledger.query.OrganisationProjection;
 import org.trustledger.query.OrganisationView;
-import org.trustledger.query.Catchup;
+import org.trustledger.query.MemberProjection;
+import org.trustledger.query.ProjectionProgress;
 
 /**
  * A member's rights as the projections derive them, never from a read model that has not yet seen the
@@ -24,10 +31,11 @@ public class MemberRights {
     private final Duration wait;
     /** Whether the store holds the aggregate's event at a sequence number (one exact-key lookup), or null. */
     private final BiPredicate<String, Long> hasEvent;
+    private final ProjectionProgress progress;
 
     public MemberRights(EventStore eventStore, MemberReadModel readModel, OrganisationProjection organisations,
                         Duration wait) {
-        this(eventStore, readModel, organisations, wait, null);
+        this(eventStore, readModel, organisations, wait, null, new ProjectionProgress(group -> false));
     }
 
     /**
@@ -37,12 +45,56 @@ public class MemberRights {
      * events) and then reading the view.
      */
     public MemberRights(EventStore eventStore, MemberReadModel readModel, OrganisationProjection organisations,
-                        Duration wait, BiPredicate<String, Long> hasEvent) {
+                        Duration wait, BiPredicate<String, Long> hasEvent, ProjectionProgress progress) {
+        this.progress = progress;
         this.eventStore = eventStore;
         this.readModel = readModel;
         this.organisations = organisations;
         this.wait = wait;
         this.hasEvent = hasEvent;
+    }
+
+    /** The view of a member as the rights check last read it, and the day its standing was derived for. */
+    private record Seen(MemberView view, LocalDate day) {
+    }
+
+    static final int MAX_VIEWS = 50_000;
+    private final Map<String, Seen> views = new ConcurrentHashMap<>();
+    private Function<String, OptionalLong> knownLast;
+    private Clock clock;
+
+    /**
+     * Where the event store knows an aggregate's last sequence number without a lookup ({@code knownLast}:
+     * the embedded default, whose store has no other writer), the check answers from memory: when this
+     * JVM's members processor has applied that event and the view read last time is at it, for the same
+     * day (a standing depends on the date: ages, expiries), the view is current. Otherwise it reads the
+     * view once and keeps it.
+     */
+    public MemberRights withKnownLast(Function<String, OptionalLong> knownLast, Clock clock) {
+        this.knownLast = knownLast;
+        this.clock = clock;
+        return this;
+    }
+
+    private Optional<MemberView> fromMemory(String memberId) {
+        OptionalLong last = knownLast.apply(memberId);
+        if (last.isEmpty() || progress.applied(MemberProjection.PROCESSING_GROUP, memberId) < last.getAsLong()) {
+            return Optional.empty();
+        }
+        LocalDate today = LocalDate.now(clock);
+        Seen seen = views.get(memberId);
+        if (seen != null && seen.view().lastSequence() == last.getAsLong() && seen.day().equals(today)) {
+            return Optional.of(seen.view());
+        }
+        Optional<MemberView> view = readModel.member(memberId);
+        if (view.isEmpty() || view.get().lastSequence() < last.getAsLong()) {
+            return Optional.empty();
+        }
+        if (views.size() >= MAX_VIEWS) {
+            views.clear(); // bounded: a shortcut only
+        }
+        views.put(memberId, new Seen(view.get(), today));
+        return view;
     }
 
     /** The organisation as of its latest ledger event (waits for the projection likewise). */
@@ -51,13 +103,19 @@ public class MemberRights {
         if (target < 0) {
             throw new IssuanceRefusal(IssuanceRefusalCode.ORGANISATION_NOT_FOUND, "No organisation with this id exists.");
         }
-        Catchup.await(eventStore, organisationId, organisations::lastSequence, wait);
+        progress.await(eventStore, MemberProjection.PROCESSING_GROUP, organisationId, organisations::lastSequence, wait);
         return organisations.organisation(organisationId).orElseThrow(() -> new IssuanceRefusal(
                 IssuanceRefusalCode.ORGANISATION_NOT_FOUND, "No organisation with this id exists."));
     }
 
     /** The member as of their latest ledger event (waits for the projection, up to the configured time). */
     public MemberView current(String memberId) {
+        if (memberId != null && knownLast != null) {
+            Optional<MemberView> current = fromMemory(memberId);
+            if (current.isPresent()) {
+                return current.get();
+            }
+        }
         if (memberId != null && hasEvent != null) {
             Optional<MemberView> view = readModel.member(memberId);
             // A member's sequence numbers have no holes: no event after the view's last means none is newer.
@@ -69,7 +127,7 @@ public class MemberRights {
         if (target < 0) {
             throw new IssuanceRefusal(IssuanceRefusalCode.MEMBER_NOT_FOUND, "No member with this id exists.");
         }
-        Catchup.await(eventStore, memberId, readModel::lastSequence, wait);
+        progress.await(eventStore, MemberProjection.PROCESSING_GROUP, memberId, readModel::lastSequence, wait);
         return readModel.member(memberId).orElseThrow(() -> new IssuanceRefusal(IssuanceRefusalCode.MEMBER_NOT_FOUND,
                 "No member with this id exists."));
     }

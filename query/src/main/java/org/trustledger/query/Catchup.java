@@ -7,11 +7,14 @@ import org.axonframework.eventsourcing.eventstore.EventStore;
 /**
  * Waiting for an asynchronous projection to apply an aggregate's latest event (read-your-writes). The
  * event processors call {@link #applied()} after every committed batch, which wakes the waiters of this
- * JVM at once; they also look again every 20 ms at most, for what another node's processors applied.
+ * JVM at once. A waiter given a {@link ProjectionProgress} for a group processed in this JVM looks in
+ * memory when woken and asks the read model only every 20 ms; without one, or for a group processed on
+ * another node, it asks the read model when woken and at least every 20 ms.
  */
 public final class Catchup {
 
     private static final Object APPLIED = new Object();
+    private static final long STORE_LOOK_NANOS = Duration.ofMillis(20).toNanos();
     private static long batches;
 
     private Catchup() {
@@ -32,25 +35,41 @@ public final class Catchup {
      */
     public static void await(EventStore eventStore, String aggregateId, ToLongFunction<String> applied,
                              Duration timeout) {
+        await(eventStore, null, null, aggregateId, applied, timeout);
+    }
+
+    static void await(EventStore eventStore, ProjectionProgress progress, String group, String aggregateId,
+                      ToLongFunction<String> readModel, Duration timeout) {
         long target = eventStore.lastSequenceNumberFor(aggregateId).orElse(-1L);
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        boolean inMemory = progress != null && progress.local(group);
+        // In memory first: the read model is asked only once the local processor had 20 ms to report.
+        long nextStoreLook = inMemory ? start + STORE_LOOK_NANOS : start;
         long wait = 1;
         while (true) {
             long seen;
             synchronized (APPLIED) {
                 seen = batches;
             }
-            if (applied.applyAsLong(aggregateId) >= target) {
+            if (inMemory && progress.applied(group, aggregateId) >= target) {
                 return;
             }
-            if (System.nanoTime() > deadline) {
+            long now = System.nanoTime();
+            if (now - nextStoreLook >= 0) {
+                if (readModel.applyAsLong(aggregateId) >= target) {
+                    return;
+                }
+                nextStoreLook = now + (inMemory ? STORE_LOOK_NANOS : 0);
+            }
+            if (now - deadline > 0) {
                 throw new ReadModelLagging("The change was recorded, but the read model has not caught up within "
                         + timeout.toSeconds() + " s; query again shortly.");
             }
             try {
                 synchronized (APPLIED) {
                     if (batches == seen) { // nothing committed since the look: sleep until something is
-                        APPLIED.wait(wait);
+                        APPLIED.wait(inMemory ? Math.max(1, (nextStoreLook - System.nanoTime()) / 1_000_000) : wait);
                     }
                 }
             } catch (InterruptedException e) {

@@ -17,12 +17,14 @@ import java.util.Locale;
 final class CpuMeter {
 
     private final ProcessHandle server;
+    private final int port;
     private final Thread probe;
     private volatile String result = "CPU not measured";
     private volatile double serverCores = Double.NaN;
 
-    private CpuMeter(long serverPid, Duration delay, Duration length) {
+    private CpuMeter(long serverPid, int port, Duration delay, Duration length) {
         this.server = ProcessHandle.of(serverPid).orElseThrow();
+        this.port = port;
         this.probe = new Thread(() -> measure(delay, length), "cpu-meter");
         probe.setDaemon(true);
         probe.start();
@@ -30,7 +32,12 @@ final class CpuMeter {
 
     /** Measures the window that opens {@code delay} from now (after a warm-up) and lasts {@code length}. */
     static CpuMeter window(long serverPid, Duration delay, Duration length) {
-        return new CpuMeter(serverPid, delay, length);
+        return new CpuMeter(serverPid, -1, delay, length);
+    }
+
+    /** As {@link #window(long, Duration, Duration)}, also saying how much of the server's CPU its JIT compiler took. */
+    static CpuMeter window(long serverPid, int port, Duration delay, Duration length) {
+        return new CpuMeter(serverPid, port, delay, length);
     }
 
     private void measure(Duration delay, Duration length) {
@@ -40,14 +47,18 @@ final class CpuMeter {
             long serverStart = cpuNanos(server);
             long driverStart = cpuNanos(ProcessHandle.current());
             long machineStart = machineBusyNanos();
+            long jitStart = port < 0 ? -1 : Jit.compileMillis(port);
             Thread.sleep(length.toMillis());
+            long jitEnd = jitStart < 0 ? -1 : Jit.compileMillis(port);
             double seconds = (System.nanoTime() - wall) / 1e9;
             double serverCores = (cpuNanos(server) - serverStart) / 1e9 / seconds;
             double driverCores = (cpuNanos(ProcessHandle.current()) - driverStart) / 1e9 / seconds;
             double machineCores = (machineBusyNanos() - machineStart) / 1e9 / seconds;
             this.serverCores = serverCores;
-            result = String.format(Locale.ROOT, "server %.2f cores, driver %.2f cores, anything else %.2f cores",
-                    serverCores, driverCores, Math.max(0, machineCores - serverCores - driverCores));
+            String jit = jitEnd < 0 ? "" : String.format(Locale.ROOT, " (of which JIT compilation %.2f)",
+                    (jitEnd - jitStart) / 1e3 / seconds);
+            result = String.format(Locale.ROOT, "server %.2f cores%s, driver %.2f cores, anything else %.2f cores",
+                    serverCores, jit, driverCores, Math.max(0, machineCores - serverCores - driverCores));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -41,6 +41,7 @@ final class IssuanceLoad {
     private final Http http;
     private final List<Community.Member> members;
     private final List<String> csrs;
+    private final java.util.concurrent.atomic.AtomicBoolean reported = new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicLong shared = new AtomicLong();
     final Queue<BigInteger> serials = new ConcurrentLinkedQueue<>();
     private final AtomicInteger kept = new AtomicInteger();
@@ -77,6 +78,9 @@ final class IssuanceLoad {
             response = http.graphQl(member.token(), REQUEST, Map.of("input",
                     Map.of("memberId", member.id(), "kind", "CLIENT", "csr", csr)));
         } catch (RuntimeException e) {
+            if (reported.compareAndSet(false, true)) {
+                System.err.println("[bench] issuance: first failed request: " + e.getMessage());
+            }
             return Outcome.failed(e.getClass().getSimpleName());
         }
         Outcome outcome = Http.outcome(response, "requestCertificate");

@@ -31,12 +31,10 @@ public final class LoadDriver {
 
     private static final Duration FLOOR_WARMUP = Duration.ofSeconds(2);
     private static final Duration FLOOR_MEASURE = Duration.ofSeconds(8);
-    /** Closed-loop requests to the generated store's fresh server before its first figure. */
-    private static final Duration STORE_WARMUP = Duration.ofSeconds(20);
     private static final Duration LATENCY_WARMUP = Duration.ofSeconds(2);
     /** Open-loop workers: enough to keep the schedule while requests take up to 32 / rate each. */
     private static final int OPEN_LOOP_WORKERS = 32;
-    private static final int CSR_KEYS = 256;
+    private static final int CSR_KEYS = 1024;
     private static final int OCSP_SERIALS = 1_000;
     /** Members of the store (beyond the run's own) that member queries draw from. */
     private static final int MEMBER_SAMPLE = 3_000;
@@ -167,6 +165,7 @@ public final class LoadDriver {
             List<Community.Member> members = community.register(settings.issuanceMembers(), true,
                     settings.setupThreads());
             IssuanceLoad load = new IssuanceLoad(http, members, CSR_KEYS);
+            settleJit(server, "issuance " + algorithm, clients, i -> load.client(i, clients));
             LoadResult rate = closed(server, http, algorithm + "-issuance", "issuance " + algorithm, clients,
                     settings.issuanceWarmup(), settings.issuanceMeasure(), i -> load.client(i, clients));
             JmhBaselines.Baseline b1b = baselines.get("1b " + algorithm);
@@ -368,12 +367,10 @@ public final class LoadDriver {
                     (System.nanoTime() - t1) / 1e9));
             progress("  " + details.get(details.size() - 1));
             List<String> ids = community.sampleMemberIds(MEMBER_SAMPLE);
-            // This JVM has only generated: the first server's figures stand on a JIT warmed by its issuance,
-            // OCSP and assurance phases. Its request path is warmed here, not measured; that explains only
-            // part of its higher CPU per request (bench/README.md: 90 s of warm-up did no better than 20 s).
+            // This JVM has only generated: its request path is warmed here, not measured, until its JIT settles.
             MemberQueryLoad warm = new MemberQueryLoad(http, community.support().token(), ids);
-            closed(server, http, null, "JIT warm-up of the request path (not a figure): member query and floor, "
-                    + "16 clients", 16, FLOOR_WARMUP, STORE_WARMUP, i -> i % 2 == 0 ? warm.member() : warm.floor());
+            settleJit(server, "member query and floor on the generated store, 16 clients", 16,
+                    i -> i % 2 == 0 ? warm.member() : warm.floor());
             memberQueries(server, http, community, new MemberQueryLoad(http, community.support().token(), ids),
                     "generated web of trust");
             history(server, http, community, ids);
@@ -530,6 +527,40 @@ public final class LoadDriver {
     }
 
     /**
+     * Runs {@code client}'s load, not measured, in 10 s rounds until the server's JIT compiler took at most
+     * {@code --jit-settled} of a core over a round (default 0.1), or {@code --jit-warmup-max} has passed
+     * (default 90 s): a fresh server spends minutes compiling, and its figures should be those of the
+     * code, not of the compiler. What it took goes into the details.
+     */
+    private void settleJit(ServerUnderTest server, String name, int clients, IntFunction<Supplier<Outcome>> client)
+            throws InterruptedException {
+        Duration round = Duration.ofSeconds(10);
+        long start = System.nanoTime();
+        long before = Jit.compileMillis(server.port);
+        if (before < 0) {
+            details.add("JIT warm-up skipped: the server publishes no jvm_compilation_time");
+            return;
+        }
+        progress(name + ": JIT warm-up (not a figure), until compilation takes at most "
+                + settings.jitSettledCores() + " of a core, at most " + settings.jitWarmupMax().toSeconds() + " s...");
+        List<String> rounds = new ArrayList<>();
+        double cores;
+        do {
+            long t = System.nanoTime();
+            ClosedLoop.run(name + " JIT warm-up", clients, Duration.ZERO, round, client);
+            long after = Jit.compileMillis(server.port);
+            cores = (after - before) / 1e3 / ((System.nanoTime() - t) / 1e9);
+            before = after;
+            rounds.add(String.format(Locale.ROOT, "%.2f", cores));
+        } while (cores > settings.jitSettledCores()
+                && System.nanoTime() - start < settings.jitWarmupMax().toNanos());
+        details.add(String.format(Locale.ROOT, "JIT warm-up before %s: %.0f s of its load, %s; the compiler's cores "
+                        + "in each 10 s round: %s", name, (System.nanoTime() - start) / 1e9,
+                cores <= settings.jitSettledCores() ? "settled" : "NOT settled (time limit)", String.join(", ", rounds)));
+        progress("  " + details.get(details.size() - 1));
+    }
+
+    /**
      * A closed-loop phase with its CPU use, and a profile of it when asked for and {@code profile} names
      * one. The phase's connections are closed after it, as its client threads end with it.
      */
@@ -537,7 +568,7 @@ public final class LoadDriver {
                               Duration warmup, Duration measure, IntFunction<Supplier<Outcome>> client)
             throws Exception {
         progress(name + "...");
-        CpuMeter cpu = CpuMeter.window(server.pid(), warmup, measure);
+        CpuMeter cpu = CpuMeter.window(server.pid(), server.port, warmup, measure);
         LoadResult result;
         try (PhaseProfiler.Session p = profile == null ? PhaseProfiler.off().start(server.pid(), name, http)
                 : profiler.start(server.pid(), profile, http)) {
@@ -553,7 +584,7 @@ public final class LoadDriver {
     private LoadResult open(ServerUnderTest server, Http http, String profile, String name, double perSecond,
                             Duration warmup, Duration measure, Supplier<Outcome> send) throws Exception {
         progress(name + "...");
-        CpuMeter cpu = CpuMeter.window(server.pid(), warmup, measure);
+        CpuMeter cpu = CpuMeter.window(server.pid(), server.port, warmup, measure);
         LoadResult result;
         try (PhaseProfiler.Session p = profile == null ? PhaseProfiler.off().start(server.pid(), name, http)
                 : profiler.start(server.pid(), profile, http)) {

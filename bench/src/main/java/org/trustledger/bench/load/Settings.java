@@ -30,7 +30,7 @@ record Settings(Path jar, Path genesis, Path outDir, List<String> algorithms, Li
                 int assurers, int assureesMax, Duration assureeBudget, int assuranceClients, Duration assuranceWarmup,
                 Duration assuranceMeasure, int demoMembers, Duration demoBudget, double queryRate, Duration queryWarmup,
                 Duration queryMeasure, int queryClients, int setupThreads,
-                List<String> serverJvmOptions) {
+                List<String> serverJvmOptions, Duration jitWarmupMax, double jitSettledCores) {
 
     static Settings parse(String[] args) {
         Map<String, String> given = new HashMap<>();
@@ -62,7 +62,8 @@ record Settings(Path jar, Path genesis, Path outDir, List<String> algorithms, Li
                 r.seconds("query-seconds", 15),
                 r.number("query-clients", 16), r.number("setup-threads", 16),
                 r.text("server-jvm-options", "").isBlank() ? List.of()
-                        : Arrays.asList(r.text("server-jvm-options", "").trim().split("\\s+")));
+                        : Arrays.asList(r.text("server-jvm-options", "").trim().split("\\s+")),
+                r.seconds("jit-warmup-max", 90), Double.parseDouble(r.text("jit-settled", "0.1")));
         if (!given.keySet().stream().allMatch(r.read::contains)) {
             throw new IllegalArgumentException("Unknown options: " + given.keySet().stream()
                     .filter(k -> !r.read.contains(k)).toList());

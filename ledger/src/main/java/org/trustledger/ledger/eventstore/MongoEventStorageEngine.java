@@ -30,6 +30,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -97,12 +98,13 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
     private final Duration gapTimeout;
     private final Duration abandonedBatchTimeout;
     private final Clock clock;
+    private final boolean soleWriter;
     /** The highest global index this node has allocated or seen taken. */
     private final AtomicLong nextIndex = new AtomicLong();
     /** The highest index this node has written (the shared head is raised only now and then). */
     private final AtomicLong headRaisedTo = new AtomicLong();
     private static final int HEAD_STRIDE = 32;
-    /** The last sequence number {@link #lastSequenceNumberFor} found per aggregate, where its probes start. */
+    /** The last sequence number found or appended per aggregate, where {@link #lastSequenceNumberFor}'s probes start. */
     private final Map<String, Long> lastFound = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int MAX_SEQUENCE_HINTS = 200_000;
 
@@ -117,6 +119,7 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
         this.gapTimeout = builder.gapTimeout;
         this.abandonedBatchTimeout = builder.abandonedBatchTimeout;
         this.clock = builder.clock;
+        this.soleWriter = builder.soleWriter;
         events.createIndex(Indexes.ascending("aggSeq"), new IndexOptions().unique(true).name("aggregate_sequence"));
         nextIndex.set(discoverHead());
         headRaisedTo.set(nextIndex.get());
@@ -149,8 +152,20 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
                 insertBatch(docs);
             } catch (DuplicateSlot again) {
                 handlePersistenceException(again.cause, events.get(again.index));
+                return;
             }
         }
+        for (Document doc : docs) {
+            remember(doc.getString("aggregateIdentifier"), doc.getLong("sequenceNumber"));
+        }
+    }
+
+    /** The aggregate's last sequence number is at least {@code sequence}: a hint that only ever grows. */
+    private void remember(String aggregateIdentifier, long sequence) {
+        if (lastFound.size() >= MAX_SEQUENCE_HINTS) {
+            lastFound.clear(); // bounded: the hints are only a shortcut
+        }
+        lastFound.merge(aggregateIdentifier, sequence, Math::max);
     }
 
     /**
@@ -407,13 +422,18 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
      * then bisecting, so O(log n) lookups instead of reading the stream. The probes start from the last
      * sequence number this node found for the aggregate, when it has one that is still there: then an
      * aggregate with nothing new costs two lookups (that one, and the empty slot after it) instead of
-     * about 2 log2(n). Other nodes' appends are found by probing on from it.
+     * about 2 log2(n). Other nodes' appends are found by probing on from it. The hints also come from this
+     * engine's own appends, and only grow; as the store's sole writer it answers from a hint alone.
      */
     @Override
     public Optional<Long> lastSequenceNumberFor(String aggregateIdentifier) {
         Long hint = lastFound.get(aggregateIdentifier);
+        if (hint != null && soleWriter) {
+            return Optional.of(hint);
+        }
         long present;
-        if (hint != null && exists(aggregateIdentifier, hint)) {
+        boolean hintHolds = hint != null && exists(aggregateIdentifier, hint);
+        if (hintHolds) {
             present = hint;
         } else if (exists(aggregateIdentifier, 0)) {
             present = 0;
@@ -435,11 +455,23 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
                 absent = mid;
             }
         }
-        if (lastFound.size() >= MAX_SEQUENCE_HINTS) {
-            lastFound.clear(); // bounded: the hints are only a shortcut
+        if (hint != null && !hintHolds) {
+            lastFound.put(aggregateIdentifier, present); // the stream stepped back (events removed): so does the hint
+        } else {
+            remember(aggregateIdentifier, present);
         }
-        lastFound.put(aggregateIdentifier, present);
         return Optional.of(present);
+    }
+
+    /**
+     * The aggregate's last sequence number where this engine is the store's sole writer (after the first
+     * probe for an aggregate, without a lookup); empty when it is not, or the aggregate has no events.
+     */
+    public OptionalLong knownLastSequence(String aggregateIdentifier) {
+        if (!soleWriter) {
+            return OptionalLong.empty();
+        }
+        return lastSequenceNumberFor(aggregateIdentifier).map(OptionalLong::of).orElse(OptionalLong.empty());
     }
 
     /**
@@ -717,6 +749,7 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
         private Duration gapTimeout = Duration.ofSeconds(60);
         private Duration abandonedBatchTimeout = Duration.ofSeconds(60);
         private Clock clock = Clock.systemUTC();
+        private boolean soleWriter;
 
         public Builder() {
             persistenceExceptionResolver((PersistenceExceptionResolver) MongoEventStorageEngine::isDuplicateKey);
@@ -742,6 +775,17 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
         /** How old an unfinished multi-event batch must be before a blocked writer may delete it. */
         public Builder abandonedBatchTimeout(Duration timeout) {
             this.abandonedBatchTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Whether this engine is the only writer of the store (the embedded default: the store's file is
+         * locked by this process). Then the last sequence number it knows for an aggregate, from its own
+         * appends or an earlier probe, is the last one there is, and {@link #lastSequenceNumberFor}
+         * answers it without a lookup.
+         */
+        public Builder soleWriter(boolean soleWriter) {
+            this.soleWriter = soleWriter;
             return this;
         }
 

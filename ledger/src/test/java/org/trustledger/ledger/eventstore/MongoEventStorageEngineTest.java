@@ -119,6 +119,30 @@ class MongoEventStorageEngineTest {
         assertThat(engine.lastSequenceNumberFor("a")).isEmpty();
     }
 
+    /**
+     * The store's sole writer (the embedded default) knows each aggregate's last sequence number from its
+     * own appends and answers without a lookup; an engine sharing its store with other writers looks.
+     */
+    @Test
+    void a_sole_writer_answers_the_last_sequence_number_from_what_it_appended() {
+        MongoEventStorageEngine sole = MongoEventStorageEngine.builder().database(db).snapshotSerializer(serializer)
+                .eventSerializer(serializer).clock(clock).batchSize(10).soleWriter(true).build();
+        sole.appendEvents(event("a", 0), event("a", 1));
+        sole.appendEvents(event("a", 2));
+        assertThat(sole.lastSequenceNumberFor("a")).contains(2L);
+        // Written behind its back, which cannot happen to a sole writer: shows where its answer comes from.
+        db.getCollection("events").insertOne(sole.toDocument(event("a", 3), serializer, 999, 999, 1));
+        assertThat(sole.lastSequenceNumberFor("a")).contains(2L);
+        assertThat(sole.knownLastSequence("a")).hasValue(2L);
+        assertThat(engine.lastSequenceNumberFor("a")).contains(3L);
+        assertThat(engine.knownLastSequence("a")).isEmpty();
+        // An aggregate it has not written since it started is probed for once, then known.
+        engine.appendEvents(event("b", 0), event("b", 1));
+        assertThat(sole.lastSequenceNumberFor("b")).contains(1L);
+        assertThat(sole.lastSequenceNumberFor("nobody")).isEmpty();
+        assertThat(sole.knownLastSequence("nobody")).isEmpty();
+    }
+
     @Test
     void tracking_reads_every_event_once_in_global_order_and_replays_from_any_token() {
         for (int i = 0; i < 30; i++) {

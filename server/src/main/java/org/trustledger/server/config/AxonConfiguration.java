@@ -3,6 +3,8 @@ package org.trustledger.server.config;
 import com.mongodb.client.MongoDatabase;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.axonframework.commandhandling.CommandBus;
@@ -15,7 +17,9 @@ import org.axonframework.common.caching.NoCache;
 import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.ListenerInvocationErrorHandler;
 import org.axonframework.messaging.MessageHandlerInterceptor;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
@@ -40,7 +44,7 @@ import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 import org.trustledger.ledger.eventstore.MongoEventStorageEngine;
 import org.trustledger.ledger.eventstore.MongoTokenStore;
 import org.trustledger.ledger.upcasting.LedgerUpcasters;
-import org.trustledger.query.Catchup;
+import org.trustledger.query.ProjectionProgress;
 
 /**
  * Axon without Axon Server: our MongoDB event storage engine and token store, no transactions (the
@@ -54,11 +58,17 @@ public class AxonConfiguration {
 
     static final int SNAPSHOT_EVERY = 50;
 
+    /**
+     * On the embedded default this process is the store's only writer (its file is locked by us), so the
+     * engine answers an aggregate's last sequence number from what it appended or found before.
+     */
     @Bean
     MongoEventStorageEngine eventStorageEngine(MongoDatabase db, Serializer serializer,
-                                          @Qualifier("eventSerializer") Serializer eventSerializer, Clock clock) {
+                                          @Qualifier("eventSerializer") Serializer eventSerializer, Clock clock,
+                                          ObjectProvider<EmbeddedMongo> embedded) {
         return MongoEventStorageEngine.builder().database(db).snapshotSerializer(serializer)
-                .eventSerializer(eventSerializer).upcasterChain(LedgerUpcasters.chain()).clock(clock).build();
+                .eventSerializer(eventSerializer).upcasterChain(LedgerUpcasters.chain()).clock(clock)
+                .soleWriter(embedded.getIfAvailable() != null).build();
     }
 
     /**
@@ -127,20 +137,42 @@ public class AxonConfiguration {
     }
 
     /**
-     * Read-your-writes waits ({@code Catchup}) are woken when any processor commits a batch, instead of
-     * only polling the read model: a mutation answers as soon as its projection is written, and waiting
-     * threads stop querying the store every few milliseconds.
+     * What this JVM's processors have applied, for read-your-writes waits: a group counts as processed
+     * here while its processor runs in this JVM and holds its segments.
      */
     @Bean
-    ConfigurerModule wakeReadYourWritesWaits() {
-        MessageHandlerInterceptor<EventMessage<?>> signal = (unitOfWork, chain) -> {
-            UnitOfWork<?> root = unitOfWork.root();
-            if (root.resources().putIfAbsent(Catchup.class.getName(), Boolean.TRUE) == null) {
-                root.afterCommit(u -> Catchup.applied());
-            }
-            return chain.proceed();
-        };
-        return configurer -> configurer.eventProcessing().registerDefaultHandlerInterceptor((c, name) -> signal);
+    ProjectionProgress projectionProgress(ObjectProvider<org.axonframework.config.Configuration> axon) {
+        return new ProjectionProgress(group -> {
+            org.axonframework.config.Configuration config = axon.getIfAvailable();
+            return config != null && config.eventProcessingConfiguration()
+                    .eventProcessor(group, StreamingEventProcessor.class)
+                    .map(p -> p.isRunning() && !p.processingStatus().isEmpty()).orElse(false);
+        });
+    }
+
+    /**
+     * Every processor's batches report, once committed, each aggregate's last sequence number in them to
+     * {@link ProjectionProgress} (which wakes the read-your-writes waits of this JVM): a mutation answers
+     * as soon as its projection is written, and waiting threads look in memory instead of querying the
+     * read model each time any processor commits.
+     */
+    @Bean
+    ConfigurerModule wakeReadYourWritesWaits(ProjectionProgress progress) {
+        String key = ProjectionProgress.class.getName();
+        return configurer -> configurer.eventProcessing().registerDefaultHandlerInterceptor((c, group) ->
+                (MessageHandlerInterceptor<EventMessage<?>>) (unitOfWork, chain) -> {
+                    UnitOfWork<?> root = unitOfWork.root();
+                    Map<String, Long> last = root.getOrComputeResource(key, k -> {
+                        Map<String, Long> batch = new HashMap<>();
+                        root.afterCommit(u -> progress.committed(group, batch));
+                        return batch;
+                    });
+                    if (unitOfWork.getMessage() instanceof DomainEventMessage<?> event
+                            && event.getAggregateIdentifier() != null) {
+                        last.merge(event.getAggregateIdentifier(), event.getSequenceNumber(), Math::max);
+                    }
+                    return chain.proceed();
+                });
     }
 
     @Bean

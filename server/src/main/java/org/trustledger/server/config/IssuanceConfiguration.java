@@ -116,17 +116,18 @@ public class IssuanceConfiguration {
     @Bean
     MemberRights memberRights(EventStore eventStore, MemberReadModel members, OrganisationProjection organisations,
                               TrustLedgerProperties props, io.micrometer.core.instrument.MeterRegistry registry,
-                              org.trustledger.ledger.eventstore.MongoEventStorageEngine engine) {
+                              org.trustledger.ledger.eventstore.MongoEventStorageEngine engine,
+                              org.trustledger.query.ProjectionProgress progress, Clock clock) {
         io.micrometer.core.instrument.Timer timer = io.micrometer.core.instrument.Timer
                 .builder("trustledger.issuance.rights.check")
                 .description("A certificate request's rights check: the member as of their latest ledger event")
                 .publishPercentiles(0.5, 0.99).register(registry);
-        return new MemberRights(eventStore, members, organisations, props.readModelWait(), engine::hasEvent) {
+        return new MemberRights(eventStore, members, organisations, props.readModelWait(), engine::hasEvent, progress) {
             @Override
             public org.trustledger.query.MemberView current(String memberId) {
                 return timer.record(() -> super.current(memberId));
             }
-        };
+        }.withKnownLast(engine::knownLastSequence, clock);
     }
 
     @Bean
@@ -151,8 +152,9 @@ public class IssuanceConfiguration {
 
     @Bean
     IssuanceService issuanceService(CommandGateway commands, EventStore eventStore, CertificateRegister register,
-                                    IssuanceDesk desk, CrlPublisher crls, TrustLedgerProperties props) {
-        return new IssuanceService(commands, eventStore, register, desk, crls, props.readModelWait());
+                                    IssuanceDesk desk, CrlPublisher crls, TrustLedgerProperties props,
+                                    org.trustledger.query.ProjectionProgress progress, Clock clock) {
+        return new IssuanceService(commands, eventStore, register, desk, crls, props.readModelWait(), progress);
     }
 
     @Bean

@@ -21,6 +21,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -226,12 +227,51 @@ class OrderedIndexH2Backend extends H2Backend {
      */
     static final class BsonDocuments extends BasicDataType<Document> {
 
-        /** What H2 may assume a document occupies in memory (for its page cache), from the sizes written. */
+        /** The size of the buffer a document is first encoded into, from the sizes written. */
         private volatile int averageSize = 256;
 
+        /**
+         * What a document occupies, estimated from its content. H2 splits a page once its entries' memory
+         * passes 16 KB, and re-encodes a changed page whole at the next commit. With one average size for
+         * every document (it was so until 2026-12-03), a collection of large documents (a member's list of
+         * certificate serials, events with their payloads) filled pages with up to 48 of them, and every
+         * commit re-encoded hundreds of kilobytes: the store's serialization thread took more CPU than the
+         * requests under sustained issuance.
+         */
         @Override
         public int getMemory(Document document) {
-            return averageSize * 2;
+            return 2 * estimate(document, 0);
+        }
+
+        /** About the BSON size of a value (strings as one byte per char), without encoding it. */
+        static int estimate(Object value, int depth) {
+            if (value instanceof String text) {
+                return 5 + text.length();
+            }
+            if (depth > 64) {
+                return 16;
+            }
+            if (value instanceof Map<?, ?> map) {
+                int size = 5;
+                for (Map.Entry<?, ?> e : map.entrySet()) {
+                    size += 2 + String.valueOf(e.getKey()).length() + estimate(e.getValue(), depth + 1);
+                }
+                return size;
+            }
+            if (value instanceof Collection<?> list) {
+                int size = 5;
+                for (Object element : list) {
+                    size += 4 + estimate(element, depth + 1);
+                }
+                return size;
+            }
+            if (value instanceof byte[] bytes) {
+                return 5 + bytes.length;
+            }
+            if (value instanceof de.bwaldvogel.mongo.bson.BinData bin) {
+                return 5 + bin.getData().length;
+            }
+            return 12; // numbers, dates, booleans, null, object ids
         }
 
         @Override

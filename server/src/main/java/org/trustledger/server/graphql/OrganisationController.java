@@ -12,12 +12,10 @@ import org.trustledger.ledger.api.AddOrganisationDomainCommand;
 import org.trustledger.ledger.api.AssureOrganisationCommand;
 import org.trustledger.ledger.api.ChangeOrganisationAdminCommand;
 import org.trustledger.ledger.api.VerifyOrganisationDomainCommand;
-import org.trustledger.query.Catchup;
 import org.trustledger.query.MemberReadModel;
 import org.trustledger.query.MemberView;
 import org.trustledger.query.OrganisationProjection;
 import org.trustledger.query.OrganisationView;
-import org.trustledger.server.config.TrustLedgerProperties;
 
 /** Organisations over GraphQL: assurance by Organisation Assurers, administrators, domains. */
 @Controller
@@ -26,17 +24,14 @@ public class OrganisationController {
     private final CommandGateway commands;
     private final OrganisationProjection organisations;
     private final MemberReadModel members;
-    private final org.axonframework.eventsourcing.eventstore.EventStore eventStore;
-    private final TrustLedgerProperties props;
+    private final ReadModelSync sync;
 
     public OrganisationController(CommandGateway commands, OrganisationProjection organisations, MemberReadModel members,
-                                  org.axonframework.eventsourcing.eventstore.EventStore eventStore,
-                                  TrustLedgerProperties props) {
+                                  ReadModelSync sync) {
+        this.sync = sync;
         this.commands = commands;
         this.organisations = organisations;
         this.members = members;
-        this.eventStore = eventStore;
-        this.props = props;
     }
 
     record AssureOrganisationInput(String assurerId, String name, String country, String state, String locality,
@@ -100,7 +95,7 @@ public class OrganisationController {
     }
 
     private OrganisationPayload shown(String id) {
-        Catchup.await(eventStore, id, organisations::lastSequence, props.readModelWait());
+        sync.await(id, organisations::lastSequence);
         return new OrganisationPayload(organisations.organisation(id).orElseThrow(), null);
     }
 }

@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.function.ToLongFunction;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.stereotype.Component;
-import org.trustledger.query.Catchup;
+import org.trustledger.query.MemberProjection;
+import org.trustledger.query.ProjectionProgress;
 import org.trustledger.query.MemberReadModel;
 import org.trustledger.server.config.TrustLedgerProperties;
 
@@ -19,8 +20,11 @@ public class ReadModelSync {
     private final EventStore eventStore;
     private final MemberReadModel readModel;
     private final Duration timeout;
+    private final ProjectionProgress progress;
 
-    public ReadModelSync(EventStore eventStore, MemberReadModel readModel, TrustLedgerProperties props) {
+    public ReadModelSync(EventStore eventStore, MemberReadModel readModel, TrustLedgerProperties props,
+                         ProjectionProgress progress) {
+        this.progress = progress;
         this.eventStore = eventStore;
         this.readModel = readModel;
         this.timeout = props.readModelWait();
@@ -31,8 +35,8 @@ public class ReadModelSync {
         await(memberId, readModel::lastSequence);
     }
 
-    /** Returns once {@code applied} reports every event of the aggregate recorded so far. */
+    /** Returns once {@code applied} (a read model of the members projection) reports every event of the aggregate recorded so far. */
     public void await(String aggregateId, ToLongFunction<String> applied) {
-        Catchup.await(eventStore, aggregateId, applied, timeout);
+        progress.await(eventStore, MemberProjection.PROCESSING_GROUP, aggregateId, applied, timeout);
     }
 }

@@ -1,5 +1,6 @@
 package org.trustledger.server.rebuild;
 
+import org.trustledger.query.ProjectionProgress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +33,12 @@ public class ProjectionRebuild implements ApplicationRunner {
     private final EventProcessingConfiguration processing;
     private final MongoEventStorageEngine store;
     private final Environment environment;
+    private final ProjectionProgress progress;
 
     public ProjectionRebuild(EventProcessingConfiguration processing, MongoEventStorageEngine store,
-                             Environment environment) {
+                             Environment environment, ProjectionProgress progress) {
         this.processing = processing;
+        this.progress = progress;
         this.store = store;
         this.environment = environment;
     }
@@ -65,6 +68,7 @@ public class ProjectionRebuild implements ApplicationRunner {
             StreamingEventProcessor p = e.getValue();
             p.shutDown();
             p.resetTokens();
+            progress.forget(e.getKey());
             p.start();
             log.info("Projection {} is replaying from the start of the ledger", e.getKey());
             replaying++;

@@ -204,4 +204,33 @@ class OrderedIndexH2BackendTest {
             }
         }
     }
+
+    /**
+     * H2 splits pages by the memory its data type reports: a document's estimate must follow its real
+     * size, or pages of large documents grow far past H2's 16 KB and each commit re-encodes them whole.
+     */
+    @Test
+    void a_documents_memory_estimate_follows_its_encoded_size() {
+        List<de.bwaldvogel.mongo.bson.Document> documents = new ArrayList<>();
+        documents.add(new de.bwaldvogel.mongo.bson.Document("_id", "t").append("n", 1L));
+        List<String> serials = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            serials.add(Long.toHexString(new Random(i).nextLong()) + Long.toHexString(i));
+        }
+        documents.add(new de.bwaldvogel.mongo.bson.Document("_id", "member").append("serials", serials));
+        documents.add(new de.bwaldvogel.mongo.bson.Document("_id", 7L).append("payload", "x".repeat(3000))
+                .append("meta", new de.bwaldvogel.mongo.bson.Document("a", List.of(1, 2, 3)).append("b", true))
+                .append("bytes", new de.bwaldvogel.mongo.bson.BinData(new byte[500])));
+        for (de.bwaldvogel.mongo.bson.Document d : documents) {
+            io.netty.buffer.ByteBuf bson = io.netty.buffer.Unpooled.buffer();
+            de.bwaldvogel.mongo.wire.bson.BsonEncoder.encodeDocument(d, bson);
+            int encoded = bson.readableBytes();
+            bson.release();
+            int estimate = OrderedIndexH2Backend.BsonDocuments.estimate(d, 0);
+            assertThat(estimate).as("estimate of a document of %d bytes", encoded)
+                    .isBetween(encoded / 2, encoded * 2);
+        }
+        // The large ones weigh as much as they are: a 16 KB page holds one or two, not 48.
+        assertThat(new OrderedIndexH2Backend.BsonDocuments().getMemory(documents.get(1))).isGreaterThan(8_000);
+    }
 }
