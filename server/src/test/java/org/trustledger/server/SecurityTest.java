@@ -277,6 +277,8 @@ class SecurityTest {
         HttpResponse<String> ok = meWithBearer(client, token.get("token").asString());
         assertThat(ok.body()).contains(ROLE_ID.get("member"));
         assertThat(ok.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("JSESSIONID"));
+        // Nor a CSRF token: nothing rides on ambient credentials here, and no browser will read it.
+        assertThat(ok.headers().allValues("Set-Cookie")).isEmpty();
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.trustledger.server.security;
 import com.mongodb.client.MongoDatabase;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
@@ -21,7 +22,9 @@ import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.csrf.CsrfTokenRequestHandler;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
@@ -42,9 +45,24 @@ public class SecurityConfiguration {
                                             @Value("${trustledger.security.client-cert-port:0}") int clientCertPort)
             throws Exception {
         CsrfTokenRequestAttributeHandler plainToken = new CsrfTokenRequestAttributeHandler();
-        plainToken.setCsrfRequestAttributeName(null); // load the token eagerly so the cookie is always set
+        plainToken.setCsrfRequestAttributeName(null); // load the token eagerly so the browser always has its cookie
+        CsrfTokenRequestAttributeHandler lazyToken = new CsrfTokenRequestAttributeHandler();
+        // A request with a bearer token is not exposed to CSRF and is not a browser's: no token is made for it
+        // (it used to get a fresh XSRF-TOKEN cookie on every API request).
+        CsrfTokenRequestHandler csrfTokens = new CsrfTokenRequestHandler() {
+            @Override
+            public void handle(HttpServletRequest request, HttpServletResponse response,
+                               java.util.function.Supplier<CsrfToken> token) {
+                (request.getHeader("Authorization") != null ? lazyToken : plainToken).handle(request, response, token);
+            }
+
+            @Override
+            public String resolveCsrfTokenValue(HttpServletRequest request, CsrfToken token) {
+                return plainToken.resolveCsrfTokenValue(request, token);
+            }
+        };
         http.csrf(csrf -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
-                        .csrfTokenRequestHandler(plainToken).ignoringRequestMatchers(NO_AMBIENT_CREDENTIALS))
+                        .csrfTokenRequestHandler(csrfTokens).ignoringRequestMatchers(NO_AMBIENT_CREDENTIALS))
                 // No SessionManagementFilter: it stored every bearer-token or client-certificate request's
                 // authentication in a new HTTP session (a session per API request, held for 30 minutes, and
                 // a session cookie that went on authenticating after the token was revoked). Passphrase
