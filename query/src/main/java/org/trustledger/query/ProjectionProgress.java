@@ -71,7 +71,7 @@ public final class ProjectionProgress {
     /**
      * Returns once the projection of {@code group} has applied the aggregate's last event recorded so far:
      * in memory when this JVM processes the group, through {@code readModel} otherwise (and as a
-     * fallback every 20 ms).
+     * fallback, for a segment taken over from another node: after 20 ms, then ever less often).
      *
      * @throws ReadModelLagging when that takes longer than {@code timeout}
      */

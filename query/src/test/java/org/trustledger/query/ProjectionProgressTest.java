@@ -95,4 +95,24 @@ class ProjectionProgressTest {
         progress.await(store, "members", "nobody", this::readModelBehind, Duration.ofSeconds(1));
         progress.await(store, "history", "nobody", this::readModelBehind, Duration.ofSeconds(1));
     }
+
+    @Test
+    void a_segment_taken_over_from_another_node_is_caught_up_through_the_read_model() {
+        record("m1", 0, 1);
+        // This node's processor holds the group now, but the node that held it before applied m1's events.
+        progress.await(store, "members", "m1", aggregate -> {
+            readModelLooks.incrementAndGet();
+            return 1L;
+        }, Duration.ofSeconds(2));
+        assertThat(readModelLooks).hasValue(1);
+    }
+
+    @Test
+    void a_long_wait_on_a_local_processor_asks_the_read_model_ever_less_often() {
+        record("m1", 0, 1);
+        assertThatThrownBy(() -> progress.await(store, "members", "m1", this::readModelBehind, Duration.ofSeconds(1)))
+                .isInstanceOf(ReadModelLagging.class);
+        // After 20, 60, 140, 300, 620 and 940 ms; every 20 ms would have been 50 times.
+        assertThat(readModelLooks.get()).isBetween(3, 9);
+    }
 }

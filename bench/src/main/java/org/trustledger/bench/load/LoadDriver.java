@@ -529,7 +529,7 @@ public final class LoadDriver {
     /**
      * Runs {@code client}'s load, not measured, in 10 s rounds until the server's JIT compiler took at most
      * {@code --jit-settled} of a core over a round (default 0.1), or {@code --jit-warmup-max} has passed
-     * (default 90 s): a fresh server spends minutes compiling, and its figures should be those of the
+     * (default 75 s): a fresh server spends minutes compiling, and its figures should be those of the
      * code, not of the compiler. What it took goes into the details.
      */
     private void settleJit(ServerUnderTest server, String name, int clients, IntFunction<Supplier<Outcome>> client)

@@ -63,7 +63,7 @@ record Settings(Path jar, Path genesis, Path outDir, List<String> algorithms, Li
                 r.number("query-clients", 16), r.number("setup-threads", 16),
                 r.text("server-jvm-options", "").isBlank() ? List.of()
                         : Arrays.asList(r.text("server-jvm-options", "").trim().split("\\s+")),
-                r.seconds("jit-warmup-max", 90), Double.parseDouble(r.text("jit-settled", "0.1")));
+                r.seconds("jit-warmup-max", 75), Double.parseDouble(r.text("jit-settled", "0.1")));
         if (!given.keySet().stream().allMatch(r.read::contains)) {
             throw new IllegalArgumentException("Unknown options: " + given.keySet().stream()
                     .filter(k -> !r.read.contains(k)).toList());

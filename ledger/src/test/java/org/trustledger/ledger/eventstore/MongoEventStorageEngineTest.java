@@ -131,9 +131,11 @@ class MongoEventStorageEngineTest {
         sole.appendEvents(event("a", 2));
         assertThat(sole.lastSequenceNumberFor("a")).contains(2L);
         // Written behind its back, which cannot happen to a sole writer: shows where its answer comes from.
-        db.getCollection("events").insertOne(sole.toDocument(event("a", 3), serializer, 999, 999, 1));
+        db.getCollection("events").insertOne(sole.toDocument(event("a", 3), serializer, 4, 4, 1));
         assertThat(sole.lastSequenceNumberFor("a")).contains(2L);
         assertThat(sole.knownLastSequence("a")).hasValue(2L);
+        assertThat(sole.headIndex()).isEqualTo(3); // its head too: the three events it wrote
+        assertThat(engine.headIndex()).isEqualTo(4);
         assertThat(engine.lastSequenceNumberFor("a")).contains(3L);
         assertThat(engine.knownLastSequence("a")).isEmpty();
         // An aggregate it has not written since it started is probed for once, then known.
