@@ -107,6 +107,13 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
     /** The last sequence number found or appended per aggregate, where {@link #lastSequenceNumberFor}'s probes start. */
     private final Map<String, Long> lastFound = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int MAX_SEQUENCE_HINTS = 200_000;
+    /**
+     * Multi-event batches known to be complete (their marker was written or found). A marker is never
+     * removed once written, so the fact stays true; a reader skips looking it up again (an assurance's
+     * events, read by every processor and every load of either member, each needed one more lookup).
+     */
+    private final Set<Long> completeBatches = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final int MAX_COMPLETE_BATCHES = 200_000;
 
     protected MongoEventStorageEngine(Builder builder) {
         super(builder);
@@ -187,7 +194,17 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
                 }
             }
         }
+        if (docs.size() > 1) {
+            completed(docs.get(0).getLong("batch"));
+        }
         raiseHead(written.get(written.size() - 1));
+    }
+
+    private void completed(long batch) {
+        if (completeBatches.size() >= MAX_COMPLETE_BATCHES) {
+            completeBatches.clear(); // bounded: a shortcut only
+        }
+        completeBatches.add(batch);
     }
 
     /** The completion marker of a batch: its presence makes the batch's events visible. */
@@ -666,8 +683,12 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
             return docs;
         }
         Set<Long> complete = new HashSet<>();
-        events.find(in("_id", pending.stream().map(MongoEventStorageEngine::markerId).toList()))
-                .forEach(b -> complete.add(Long.parseLong(b.getString("_id").substring("batch:".length()))));
+        pending.removeIf(batch -> completeBatches.contains(batch) && complete.add(batch));
+        if (!pending.isEmpty()) {
+            events.find(in("_id", pending.stream().map(MongoEventStorageEngine::markerId).toList()))
+                    .forEach(b -> complete.add(Long.parseLong(b.getString("_id").substring("batch:".length()))));
+            pending.stream().filter(complete::contains).forEach(this::completed);
+        }
         List<Document> result = new ArrayList<>(docs.size());
         for (Document d : docs) {
             if (d.getInteger("batchSize", 1) == 1 || complete.contains(d.getLong("batch"))) {
