@@ -30,10 +30,11 @@ import org.slf4j.LoggerFactory;
  * The in-process MongoDB-compatible server of the embedded default (mongo-java-server), on a
  * loopback port, storing to one H2 MVStore file under the data directory.
  *
- * <p>Crash safety: the H2 backend commits only about once a second in the background, so writes
+ * <p>Crash safety: H2 would commit only about once a second in the background, so writes
  * acknowledged just before a {@code kill -9} were lost. A driver command listener commits the store
  * after every successful write to a durable collection, before the driver hands the acknowledgement
- * to the caller.
+ * to the caller; a thread of ours commits the rest about once a second. Every commit waits for the
+ * commands under way to finish (H2's own background writer is off: it could commit half a command).
  * Retention time 0 lets the store reuse space instead of growing by every committed version.
  */
 public final class EmbeddedMongo implements AutoCloseable {
@@ -61,14 +62,35 @@ public final class EmbeddedMongo implements AutoCloseable {
             "api_tokens", "api_token_ids", "credential_failures");
 
     private final MVStore store;
+    private final OrderedIndexH2Backend backend;
     private final MongoServer server;
     private final InetSocketAddress address;
+    private final java.util.concurrent.ScheduledExecutorService committer;
 
     private EmbeddedMongo(MVStore store, MongoBackend backend, String host, int port) {
         this.store = store;
+        this.backend = backend instanceof OrderedIndexH2Backend h2 ? h2 : null;
         this.server = new MongoServer(backend);
         server.bind(host, port);
         this.address = server.getLocalAddress();
+        if (this.backend == null) {
+            this.committer = null;
+        } else {
+            // H2's own background writer is off (open): it could commit in the middle of a command. This
+            // commits what is not durable at once (read models, tokens) about once a second, between commands.
+            this.committer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "embedded-store-commit");
+                thread.setDaemon(true);
+                return thread;
+            });
+            committer.scheduleWithFixedDelay(() -> {
+                try {
+                    this.backend.commitIfChanged();
+                } catch (RuntimeException e) {
+                    log.warn("Periodic commit of the embedded store failed", e);
+                }
+            }, 1, 1, TimeUnit.SECONDS);
+        }
     }
 
     /** A server on a file under {@code dataDir}; data survives restarts. */
@@ -109,6 +131,7 @@ public final class EmbeddedMongo implements AutoCloseable {
                     + " (is another trust-ledger server using this data directory?)", e);
         }
         store.setRetentionTime(0);
+        store.setAutoCommitDelay(0); // commits happen between commands only: see OrderedIndexH2Backend's commit lock
         return store;
     }
 
@@ -138,21 +161,17 @@ public final class EmbeddedMongo implements AutoCloseable {
 
             @Override
             public void commandSucceeded(CommandSucceededEvent event) {
-                if (needsCommit.remove(event.getRequestId()) != null && store != null) {
-                    synchronized (store) {
-                        store.commit();
-                    }
+                if (needsCommit.remove(event.getRequestId()) != null && backend != null) {
+                    backend.commit();
                 }
             }
 
             @Override
             public void commandFailed(CommandFailedEvent event) {
-                if (needsCommit.remove(event.getRequestId()) != null && store != null) {
+                if (needsCommit.remove(event.getRequestId()) != null && backend != null) {
                     // A failed batch insert may have written part of its documents (then removed
                     // them); commit either way so the store matches what the writer was told.
-                    synchronized (store) {
-                        store.commit();
-                    }
+                    backend.commit();
                 }
             }
         };
@@ -167,11 +186,8 @@ public final class EmbeddedMongo implements AutoCloseable {
     /** The H2 backend committing after every durable write, before the reply leaves the server. */
     private static final class CommittingH2Backend extends OrderedIndexH2Backend {
 
-        private final MVStore store;
-
         CommittingH2Backend(MVStore store) {
             super(store);
-            this.store = store;
         }
 
         @Override
@@ -182,9 +198,7 @@ public final class EmbeddedMongo implements AutoCloseable {
                 return super.handleCommand(channel, database, command, query);
             } finally {
                 if (commit) {
-                    synchronized (store) {
-                        store.commit();
-                    }
+                    commit();
                 }
             }
         }
@@ -206,6 +220,9 @@ public final class EmbeddedMongo implements AutoCloseable {
             log.warn("Embedded MongoDB server did not shut down within 10 s; closing its store directly", e);
         } finally {
             executor.shutdownNow();
+            if (committer != null) {
+                committer.shutdownNow();
+            }
             if (store != null && !store.isClosed()) {
                 store.close();
             }

@@ -66,8 +66,48 @@ class OrderedIndexH2Backend extends H2Backend {
     static final String DATA_PREFIX = "databases.";
     static final String META_PREFIX = "meta.";
 
+    private final MVStore mvStore;
+    /**
+     * Commands hold it shared, commits exclusively, so that a commit never persists half of a command.
+     * mongo-java-server writes a document and then its index entries, and H2's background writer used to
+     * commit whenever its second came, as did a commit after another thread's durable write: a kill right
+     * after such a commit left a read-model document without its {@code _id} entry, and the projection's
+     * next upsert of it failed for good ("already existed"; found by ReliabilityIT's crash test).
+     */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock commitLock =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
+
     OrderedIndexH2Backend(MVStore store) {
         super(upgrade(store));
+        this.mvStore = store;
+    }
+
+    @Override
+    public Document handleCommand(io.netty.channel.Channel channel, String database, String command, Document query) {
+        commitLock.readLock().lock();
+        try {
+            return super.handleCommand(channel, database, command, query);
+        } finally {
+            commitLock.readLock().unlock();
+        }
+    }
+
+    /** Commits the store between commands, never inside one. */
+    @Override
+    public void commit() {
+        commitLock.writeLock().lock();
+        try {
+            mvStore.commit();
+        } finally {
+            commitLock.writeLock().unlock();
+        }
+    }
+
+    /** Commits if anything changed since the last commit (the periodic commit of what is not durable at once). */
+    void commitIfChanged() {
+        if (mvStore.hasUnsavedChanges()) {
+            commit();
+        }
     }
 
     @Override
