@@ -36,12 +36,6 @@ public class IssuanceService {
     private final ProjectionProgress progress;
 
     public IssuanceService(CommandGateway commands, EventStore eventStore, CertificateRegister register,
-                           IssuanceDesk desk, CrlPublisher crls, Duration wait) {
-        this(commands, eventStore, register, desk, crls, wait, new ProjectionProgress(group -> false));
-    }
-
-    /** With {@code progress}, waits for the register look in memory when this JVM runs its processor. */
-    public IssuanceService(CommandGateway commands, EventStore eventStore, CertificateRegister register,
                            IssuanceDesk desk, CrlPublisher crls, Duration wait, ProjectionProgress progress) {
         this.progress = progress;
         this.commands = commands;

@@ -33,11 +33,6 @@ public class MemberRights {
     private final BiPredicate<String, Long> hasEvent;
     private final ProjectionProgress progress;
 
-    public MemberRights(EventStore eventStore, MemberReadModel readModel, OrganisationProjection organisations,
-                        Duration wait) {
-        this(eventStore, readModel, organisations, wait, null, new ProjectionProgress(group -> false));
-    }
-
     /**
      * With {@code hasEvent}, the check reads the member's view first and asks the store only whether an
      * event follows the last one the view has seen: two lookups when the view is current, instead of

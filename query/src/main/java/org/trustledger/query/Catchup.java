@@ -7,10 +7,9 @@ import org.axonframework.eventsourcing.eventstore.EventStore;
 /**
  * Waiting for an asynchronous projection to apply an aggregate's latest event (read-your-writes). The
  * event processors call {@link #applied()} after every committed batch, which wakes the waiters of this
- * JVM at once. A waiter given a {@link ProjectionProgress} for a group processed in this JVM looks in
- * memory when woken and asks the read model only after 20 ms, then ever less often (up to every 320 ms);
- * without one, or for a group processed on another node, it asks the read model when woken and at
- * least every 20 ms.
+ * JVM at once. A waiter for a group processed in this JVM looks in memory ({@link ProjectionProgress})
+ * when woken and asks the read model only after 20 ms, then ever less often (up to every 320 ms); for a
+ * group processed on another node it asks the read model when woken and at least every 20 ms.
  */
 public final class Catchup {
 
@@ -30,21 +29,17 @@ public final class Catchup {
     }
 
     /**
-     * Returns once {@code applied} reports the aggregate's last event recorded so far.
+     * Returns once {@code readModel} (or, for a group processed here, {@code progress}) reports the
+     * aggregate's last event recorded so far.
      *
      * @throws ReadModelLagging when that takes longer than {@code timeout}
      */
-    public static void await(EventStore eventStore, String aggregateId, ToLongFunction<String> applied,
-                             Duration timeout) {
-        await(eventStore, null, null, aggregateId, applied, timeout);
-    }
-
     static void await(EventStore eventStore, ProjectionProgress progress, String group, String aggregateId,
                       ToLongFunction<String> readModel, Duration timeout) {
         long target = eventStore.lastSequenceNumberFor(aggregateId).orElse(-1L);
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
-        boolean inMemory = progress != null && progress.local(group);
+        boolean inMemory = progress.local(group);
         // In memory first: the read model is asked only once the local processor had 20 ms to report.
         long nextStoreLook = inMemory ? start + STORE_LOOK_NANOS : start;
         // A local processor reports what it applies; the read model is asked only in case this node took the
