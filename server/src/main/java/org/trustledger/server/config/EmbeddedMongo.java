@@ -114,7 +114,7 @@ public final class EmbeddedMongo implements AutoCloseable {
         return mongo;
     }
 
-    private static MVStore open(Path dataDir) {
+    static MVStore open(Path dataDir) {
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
@@ -125,7 +125,10 @@ public final class EmbeddedMongo implements AutoCloseable {
         try {
             // The default 16 MB page cache thrashes once the ledger passes a few hundred thousand
             // events (read-model lookups doubled in time between 10,000 and 300,000 events).
-            store = new MVStore.Builder().fileName(file.toString()).cacheSize(256).open();
+            // autoCommitBufferSize 0: H2 would otherwise commit from inside a write, in whichever thread
+            // pushed the unsaved changes past its buffer (about 19 MB; a rebuild does that every few
+            // batches), and so in the middle of a command: see OrderedIndexH2Backend's commit lock.
+            store = new MVStore.Builder().fileName(file.toString()).cacheSize(256).autoCommitBufferSize(0).open();
         } catch (RuntimeException e) {
             throw new IllegalStateException("Cannot open the embedded store " + file
                     + " (is another trust-ledger server using this data directory?)", e);

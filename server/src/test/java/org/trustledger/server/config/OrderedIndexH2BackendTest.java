@@ -233,4 +233,40 @@ class OrderedIndexH2BackendTest {
         // The large ones weigh as much as they are: a 16 KB page holds one or two, not 48.
         assertThat(new OrderedIndexH2Backend.BsonDocuments().getMemory(documents.get(1))).isGreaterThan(8_000);
     }
+
+    /**
+     * A commit persists whole commands only (the commit lock): H2 must never commit from inside a write.
+     * With its default write buffer it did, in the writing thread, once a command's unsaved changes passed
+     * about 19 MB, and a kill right after such a commit left a document without its index entries.
+     */
+    @Test
+    void the_store_never_commits_inside_a_command_however_much_it_writes() {
+        MVStore store = EmbeddedMongo.open(dataDir);
+        OrderedIndexH2Backend backend = new OrderedIndexH2Backend(store);
+        MongoServer server = new MongoServer(backend);
+        server.bind("127.0.0.1", 0);
+        try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + server.getLocalAddress().getPort())) {
+            MongoCollection<Document> big = client.getDatabase("trustledger").getCollection("big");
+            big.createIndex(Indexes.ascending("k"), new IndexOptions().unique(true));
+            backend.commit();
+            long version = store.getCurrentVersion();
+            String filler = "x".repeat(20_000);
+            for (int batch = 0; batch < 10; batch++) { // 10 commands of 5 MB each: 50 MB unsaved
+                List<Document> documents = new ArrayList<>();
+                for (int i = 0; i < 250; i++) {
+                    documents.add(new Document("_id", batch * 1_000 + i).append("k", "k" + (batch * 1_000 + i))
+                            .append("filler", filler));
+                }
+                big.insertMany(documents);
+            }
+            assertThat(store.getCurrentVersion()).as("commits made by the store itself").isEqualTo(version);
+            assertThat(store.hasUnsavedChanges()).isTrue();
+            backend.commit();
+            assertThat(store.getCurrentVersion()).isGreaterThan(version);
+            assertThat(store.hasUnsavedChanges()).isFalse();
+            assertThat(big.countDocuments()).isEqualTo(2_500);
+        } finally {
+            server.shutdown();
+        }
+    }
 }
