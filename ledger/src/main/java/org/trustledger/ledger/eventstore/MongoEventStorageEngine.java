@@ -35,6 +35,7 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
@@ -114,6 +115,14 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
      */
     private final Set<Long> completeBatches = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final int MAX_COMPLETE_BATCHES = 200_000;
+    /**
+     * The visible events of the most recent {@value #RECENT_EVENTS} global indexes that this node wrote or
+     * read, in a ring by index (a slot holds the last event seen at any index of its residue). An event
+     * never changes once visible, so a reader takes it from here instead of the store: the processors
+     * all read the same events, within moments of each other when live and in step during a rebuild.
+     */
+    private final AtomicReferenceArray<Document> recent = new AtomicReferenceArray<>(RECENT_EVENTS);
+    private static final int RECENT_EVENTS = 1 << 15;
 
     protected MongoEventStorageEngine(Builder builder) {
         super(builder);
@@ -164,7 +173,20 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
         }
         for (Document doc : docs) {
             remember(doc.getString("aggregateIdentifier"), doc.getLong("sequenceNumber"));
+            keepRecent(doc);
         }
+    }
+
+    /** Keeps a visible event for the readers that follow (see {@link #recent}). */
+    private void keepRecent(Document event) {
+        long id = event.getLong("_id");
+        recent.set((int) (id & (RECENT_EVENTS - 1)), event);
+    }
+
+    /** The visible event at {@code index} if this node has it at hand, else null. */
+    private Document recentEvent(long index) {
+        Document event = recent.get((int) (index & (RECENT_EVENTS - 1)));
+        return event != null && event.getLong("_id") == index ? event : null;
     }
 
     /** The aggregate's last sequence number is at least {@code sequence}: a hint that only ever grows. */
@@ -553,11 +575,28 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
         long index = token == null ? LOWEST_INDEX - 1 : token.getIndex();
         Set<Long> ids = new LinkedHashSet<>(token == null ? Set.of() : token.getGaps());
         LongStream.rangeClosed(index + 1, index + batchSize).forEach(ids::add);
-        Visible window = visibleInOrder(events.find(in("_id", ids)).into(new ArrayList<>()));
+        // Events at hand are not read again. As the sole writer this node allocated every index there is,
+        // so one past its allocations is not looked up either: an idle poll costs no round trip.
+        long allocated = soleWriter ? nextIndex.get() : Long.MAX_VALUE;
+        List<Document> found = new ArrayList<>(ids.size());
+        List<Long> missing = new ArrayList<>();
+        for (long id : ids) {
+            Document event = recentEvent(id);
+            if (event != null) {
+                found.add(event);
+            } else if (id <= allocated) {
+                missing.add(id);
+            }
+        }
+        if (!missing.isEmpty()) {
+            events.find(in("_id", missing)).into(found);
+        }
+        Visible window = visibleInOrder(found);
         List<Document> docs = new ArrayList<>(window.docs());
         if (docs.isEmpty() && !window.blocked()) {
             docs = scanAhead(index, batchSize);
         }
+        docs.forEach(this::keepRecent);
 
         Instant gapFrame = clock.instant().minus(gapTimeout);
         List<TrackedEventData<?>> result = new ArrayList<>(docs.size());

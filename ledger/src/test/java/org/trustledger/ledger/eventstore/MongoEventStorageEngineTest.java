@@ -161,6 +161,59 @@ class MongoEventStorageEngineTest {
         }
     }
 
+    /**
+     * Readers take the events this node wrote or read lately from memory. The sole writer's processors,
+     * following the head, read nothing from the store (nor past the head, where it knows there is
+     * nothing); a reader sharing the store reads each event from the store once and then only looks past
+     * the head. The events are the same as those read from the store.
+     */
+    @Test
+    void recent_events_are_read_from_memory_and_a_sole_writer_never_looks_past_its_head() {
+        List<org.bson.BsonDocument> eventFinds = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.mongodb.event.CommandListener listener = new com.mongodb.event.CommandListener() {
+            @Override
+            public void commandStarted(com.mongodb.event.CommandStartedEvent e) {
+                if (e.getCommandName().equals("find") && e.getCommand().getString("find").getValue().equals("events")) {
+                    eventFinds.add(e.getCommand().clone());
+                }
+            }
+        };
+        try (MongoClient client = mongo.newClient(listener)) {
+            MongoDatabase counted = client.getDatabase(db.getName());
+            MongoEventStorageEngine sole = MongoEventStorageEngine.builder().database(counted).snapshotSerializer(serializer)
+                    .eventSerializer(serializer).clock(clock).batchSize(10).soleWriter(true).build();
+            for (int i = 0; i < 25; i++) {
+                sole.appendEvents(event("agg" + (i % 3), i / 3));
+            }
+            sole.appendEvents(event("x", 0), event("y", 0), event("z", 0)); // a batch
+            eventFinds.clear();
+            List<TrackedEventMessage<?>> fromMemory = readAll(sole, null);
+            assertThat(eventFinds).as("finds on events by the sole writer's reader").isEmpty();
+            List<TrackedEventMessage<?>> fromStore = readAll(engine(db), null);
+            assertThat(fromMemory).hasSize(28);
+            assertThat(fromMemory).extracting(MongoEventStorageEngineTest::emailOf)
+                    .containsExactlyElementsOf(fromStore.stream().map(MongoEventStorageEngineTest::emailOf).toList());
+            assertThat(fromMemory).extracting(m -> m.trackingToken().position().orElseThrow())
+                    .containsExactlyElementsOf(fromStore.stream().map(m -> m.trackingToken().position().orElseThrow()).toList());
+
+            MongoEventStorageEngine shared = MongoEventStorageEngine.builder().database(counted).snapshotSerializer(serializer)
+                    .eventSerializer(serializer).clock(clock).batchSize(10).build();
+            eventFinds.clear();
+            assertThat(readAll(shared, null)).hasSize(28);
+            int first = eventFinds.size();
+            eventFinds.clear();
+            assertThat(readAll(shared, null)).extracting(MongoEventStorageEngineTest::emailOf)
+                    .containsExactlyElementsOf(fromStore.stream().map(MongoEventStorageEngineTest::emailOf).toList());
+            // The first read fetched the events; the second reads them from memory and looks only past the
+            // head (for events written since, and for the head itself: the _id-only probes).
+            assertThat(first).isGreaterThan(eventFinds.size());
+            assertThat(eventFinds).as("finds on a second read of the same events").isNotEmpty()
+                    .allSatisfy(find -> assertThat(find.containsKey("projection")
+                            || find.getDocument("filter").getDocument("_id").getArray("$in").stream()
+                                    .allMatch(id -> id.asInt64().getValue() > 28)).as(find.toJson()).isTrue());
+        }
+    }
+
     @Test
     void a_gap_that_fills_late_is_delivered_when_it_fills() {
         engine.appendEvents(event("a", 0));

@@ -30,6 +30,14 @@ public final class TestMongo implements AutoCloseable {
         return MongoClients.create("mongodb://127.0.0.1:" + server.getLocalAddress().getPort());
     }
 
+    /** A second client that reports every command it sends to {@code listener}. */
+    public MongoClient newClient(com.mongodb.event.CommandListener listener) {
+        return MongoClients.create(com.mongodb.MongoClientSettings.builder()
+                .applyConnectionString(new com.mongodb.ConnectionString("mongodb://127.0.0.1:"
+                        + server.getLocalAddress().getPort()))
+                .addCommandListener(listener).build());
+    }
+
     @Override
     public void close() {
         client.close();
