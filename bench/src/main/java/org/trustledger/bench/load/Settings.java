@@ -21,7 +21,9 @@ import java.util.Map;
  * <p>{@code --demo-members=N} adds a last server holding the project's generated web of trust of N
  * members ({@code trustledger.demo.members}, written straight to the event store at about a thousand
  * events a second), on which the member query is measured again at a size the API could not build in
- * the budget; 0 for none. Generation and catch-up must fit in {@code --demo-seconds}.
+ * the budget; 0 for none. Generation and catch-up must fit in {@code --demo-seconds}. On that server the
+ * projections are then rebuilt {@code --rebuilds} times (3; the figure is the median), after the member
+ * and history queries unless {@code --store-queries=false} (for measuring the rebuild alone).
  */
 record Settings(Path jar, Path genesis, Path outDir, List<String> algorithms, List<String> phases, boolean jmh,
                 boolean crls,
@@ -30,7 +32,8 @@ record Settings(Path jar, Path genesis, Path outDir, List<String> algorithms, Li
                 int assurers, int assureesMax, Duration assureeBudget, int assuranceClients, Duration assuranceWarmup,
                 Duration assuranceMeasure, int demoMembers, Duration demoBudget, double queryRate, Duration queryWarmup,
                 Duration queryMeasure, int queryClients, int setupThreads,
-                List<String> serverJvmOptions, Duration jitWarmupMax, double jitSettledCores) {
+                List<String> serverJvmOptions, Duration jitWarmupMax, double jitSettledCores, int rebuilds,
+                boolean storeQueries) {
 
     static Settings parse(String[] args) {
         Map<String, String> given = new HashMap<>();
@@ -63,7 +66,11 @@ record Settings(Path jar, Path genesis, Path outDir, List<String> algorithms, Li
                 r.number("query-clients", 16), r.number("setup-threads", 16),
                 r.text("server-jvm-options", "").isBlank() ? List.of()
                         : Arrays.asList(r.text("server-jvm-options", "").trim().split("\\s+")),
-                r.seconds("jit-warmup-max", 75), Double.parseDouble(r.text("jit-settled", "0.1")));
+                r.seconds("jit-warmup-max", 75), Double.parseDouble(r.text("jit-settled", "0.1")),
+                r.number("rebuilds", 3), r.flag("store-queries", true));
+        if (s.rebuilds() < 1) {
+            throw new IllegalArgumentException("--rebuilds must be at least 1, not " + s.rebuilds());
+        }
         if (!given.keySet().stream().allMatch(r.read::contains)) {
             throw new IllegalArgumentException("Unknown options: " + given.keySet().stream()
                     .filter(k -> !r.read.contains(k)).toList());
