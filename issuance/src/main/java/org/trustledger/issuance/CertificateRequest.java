@@ -24,7 +24,7 @@ import org.trustledger.issuance.api.SignCertificateCommand;
  * Reservation and signature are two commits, so a crash between them leaves a visible reservation,
  * never a signed certificate the ledger does not know.
  */
-@Aggregate
+@Aggregate(cache = "certificateRequestCache")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public class CertificateRequest {

@@ -197,16 +197,33 @@ public class AxonConfiguration {
     }
 
     /**
-     * No aggregate cache: a node caching a member would decide the next command on its cached state
-     * without seeing what another node appended since. A conflicting append is caught by the store's
-     * optimistic lock, but a refusal appends nothing, so it was given on stale state (a member verified
-     * through the other node was refused as unverified: TwoInstancesTest). Members load from their
-     * snapshot (every 50 events) and the events after it instead.
+     * Members cached only where this process is the store's sole writer (the embedded default): there
+     * nobody else appends, so a cached member is current, and a command costs no snapshot read and no
+     * replay of the events after it. With a MongoDB URI there is no cache: a node caching a member would
+     * decide the next command on its cached state without seeing what another node appended since. A
+     * conflicting append is caught by the store's optimistic lock, but a refusal appends nothing, so it
+     * was given on stale state (a member verified through the other node was refused as unverified:
+     * TwoInstancesTest). There members load from their snapshot (every 50 events) and the events after it.
      */
     @Bean
-    Cache memberCache() {
-        return NoCache.INSTANCE;
+    Cache memberCache(ObjectProvider<EmbeddedMongo> embedded) {
+        return embedded.getIfAvailable() != null ? new BoundedAggregateCache(CACHED_MEMBERS) : NoCache.INSTANCE;
     }
+
+    /** How many members the sole writer keeps loaded. */
+    static final int CACHED_MEMBERS = 10_000;
+
+    /**
+     * Certificate requests likewise: each is loaded by the command that signs it, moments after the one
+     * that created it.
+     */
+    @Bean
+    Cache certificateRequestCache(ObjectProvider<EmbeddedMongo> embedded) {
+        return embedded.getIfAvailable() != null ? new BoundedAggregateCache(CACHED_REQUESTS) : NoCache.INSTANCE;
+    }
+
+    /** How many certificate requests the sole writer keeps loaded. */
+    static final int CACHED_REQUESTS = 2_000;
 
     @Bean
     SnapshotTriggerDefinition memberSnapshotTrigger(Snapshotter snapshotter) {
