@@ -51,6 +51,15 @@ class LedgerGraphQlTest {
         return ids.as(email);
     }
 
+    @Autowired
+    org.trustledger.server.config.EmbeddedMongo embedded;
+
+    /** Every connection of the application's own driver counts as its own: the store stays unshared. */
+    @org.junit.jupiter.api.AfterEach
+    void theEmbeddedStoreStillHasOnlyThisProcessAsClient() {
+        org.assertj.core.api.Assertions.assertThat(embedded.soleWriter()).as("embedded store still unshared").isTrue();
+    }
+
     /** These tests' helpers, over another test's logins. */
     static LedgerGraphQlTest over(Identities ids) {
         LedgerGraphQlTest helper = new LedgerGraphQlTest();

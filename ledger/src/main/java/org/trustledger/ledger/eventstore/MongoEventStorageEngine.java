@@ -99,7 +99,8 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
     private final Duration gapTimeout;
     private final Duration abandonedBatchTimeout;
     private final Clock clock;
-    private final boolean soleWriter;
+    /** Whether this engine is, for now, the store's only writer (see {@link Builder#soleWriter}). */
+    private final java.util.function.BooleanSupplier soleWriter;
     /** The highest global index this node has allocated or seen taken. */
     private final AtomicLong nextIndex = new AtomicLong();
     /** The highest index this node has written (the shared head is raised only now and then). */
@@ -380,7 +381,7 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
      * embedded default an idle poll no longer costs two extra lookups.
      */
     public long headIndex() {
-        if (soleWriter) {
+        if (soleWriter.getAsBoolean()) {
             return headRaisedTo.get(); // found at start-up, raised by every append since: nothing else writes
         }
         return Math.max(discoverHead(), headRaisedTo.get());
@@ -474,7 +475,7 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
     @Override
     public Optional<Long> lastSequenceNumberFor(String aggregateIdentifier) {
         Long hint = lastFound.get(aggregateIdentifier);
-        if (hint != null && soleWriter) {
+        if (hint != null && soleWriter.getAsBoolean()) {
             return Optional.of(hint);
         }
         long present;
@@ -514,7 +515,7 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
      * probe for an aggregate, without a lookup); empty when it is not, or the aggregate has no events.
      */
     public OptionalLong knownLastSequence(String aggregateIdentifier) {
-        if (!soleWriter) {
+        if (!soleWriter.getAsBoolean()) {
             return OptionalLong.empty();
         }
         return lastSequenceNumberFor(aggregateIdentifier).map(OptionalLong::of).orElse(OptionalLong.empty());
@@ -577,7 +578,7 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
         LongStream.rangeClosed(index + 1, index + batchSize).forEach(ids::add);
         // Events at hand are not read again. As the sole writer this node allocated every index there is,
         // so one past its allocations is not looked up either: an idle poll costs no round trip.
-        long allocated = soleWriter ? nextIndex.get() : Long.MAX_VALUE;
+        long allocated = soleWriter.getAsBoolean() ? nextIndex.get() : Long.MAX_VALUE;
         List<Document> found = new ArrayList<>(ids.size());
         List<Long> missing = new ArrayList<>();
         for (long id : ids) {
@@ -816,7 +817,7 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
         private Duration gapTimeout = Duration.ofSeconds(60);
         private Duration abandonedBatchTimeout = Duration.ofSeconds(60);
         private Clock clock = Clock.systemUTC();
-        private boolean soleWriter;
+        private java.util.function.BooleanSupplier soleWriter = () -> false;
 
         public Builder() {
             persistenceExceptionResolver((PersistenceExceptionResolver) MongoEventStorageEngine::isDuplicateKey);
@@ -852,7 +853,16 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
          * answers it without a lookup.
          */
         public Builder soleWriter(boolean soleWriter) {
-            this.soleWriter = soleWriter;
+            return soleWriter(() -> soleWriter);
+        }
+
+        /**
+         * The same, as a condition that may turn false while the engine runs (another process connected
+         * to the embedded store) and then stays false; from then on the engine looks in the store as any
+         * engine sharing it does.
+         */
+        public Builder soleWriter(java.util.function.BooleanSupplier soleWriter) {
+            this.soleWriter = java.util.Objects.requireNonNull(soleWriter, "soleWriter");
             return this;
         }
 

@@ -68,7 +68,13 @@ public class AxonConfiguration {
                                           ObjectProvider<EmbeddedMongo> embedded) {
         return MongoEventStorageEngine.builder().database(db).snapshotSerializer(serializer)
                 .eventSerializer(eventSerializer).upcasterChain(LedgerUpcasters.chain()).clock(clock)
-                .soleWriter(embedded.getIfAvailable() != null).build();
+                .soleWriter(soleWriter(embedded)).build();
+    }
+
+    /** Whether this process is the store's only writer: on the embedded default while nobody else connects to it. */
+    static java.util.function.BooleanSupplier soleWriter(ObjectProvider<EmbeddedMongo> embedded) {
+        EmbeddedMongo mongo = embedded.getIfAvailable();
+        return mongo == null ? () -> false : mongo::soleWriter;
     }
 
     /**
@@ -197,8 +203,9 @@ public class AxonConfiguration {
     }
 
     /**
-     * Members cached only where this process is the store's sole writer (the embedded default): there
-     * nobody else appends, so a cached member is current, and a command costs no snapshot read and no
+     * Members cached only where this process is the store's sole writer (the embedded default, while no
+     * other process connects to it: {@link EmbeddedMongo#soleWriter}): there nobody else appends, so a
+     * cached member is current, and a command costs no snapshot read and no
      * replay of the events after it. With a MongoDB URI there is no cache: a node caching a member would
      * decide the next command on its cached state without seeing what another node appended since. A
      * conflicting append is caught by the store's optimistic lock, but a refusal appends nothing, so it
@@ -207,7 +214,8 @@ public class AxonConfiguration {
      */
     @Bean
     Cache memberCache(ObjectProvider<EmbeddedMongo> embedded) {
-        return embedded.getIfAvailable() != null ? new BoundedAggregateCache(CACHED_MEMBERS) : NoCache.INSTANCE;
+        return embedded.getIfAvailable() != null ? new BoundedAggregateCache(CACHED_MEMBERS, soleWriter(embedded))
+                : NoCache.INSTANCE;
     }
 
     /** How many members the sole writer keeps loaded. */
@@ -219,7 +227,8 @@ public class AxonConfiguration {
      */
     @Bean
     Cache certificateRequestCache(ObjectProvider<EmbeddedMongo> embedded) {
-        return embedded.getIfAvailable() != null ? new BoundedAggregateCache(CACHED_REQUESTS) : NoCache.INSTANCE;
+        return embedded.getIfAvailable() != null ? new BoundedAggregateCache(CACHED_REQUESTS, soleWriter(embedded))
+                : NoCache.INSTANCE;
     }
 
     /** How many certificate requests the sole writer keeps loaded. */

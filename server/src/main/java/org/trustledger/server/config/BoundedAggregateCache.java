@@ -4,22 +4,33 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.axonframework.common.Registration;
 import org.axonframework.common.caching.Cache;
 
 /**
  * Axon's aggregate cache for the store's sole writer: the {@code capacity} aggregates used most recently,
- * evicted least recently used first. Safe only where no other process appends to the store (the
- * embedded default, whose file this process locks): a cached aggregate does not see other writers'
- * events. Axon evicts an aggregate whose command rolled back, so a failed command leaves no trace here.
+ * evicted least recently used first. Safe only while no other process appends to the store (the
+ * embedded default, whose file this process locks, while no other process connects to it): a cached
+ * aggregate does not see other writers' events. Axon evicts an aggregate whose command rolled back, so a failed command leaves no trace here.
  */
 final class BoundedAggregateCache implements Cache {
 
     private final Map<Object, Object> entries;
     private final List<EntryListener> listeners = new CopyOnWriteArrayList<>();
+    private final BooleanSupplier soleWriter;
 
     BoundedAggregateCache(int capacity) {
+        this(capacity, () -> true);
+    }
+
+    /**
+     * A cache that holds aggregates only while {@code soleWriter} says this process is the store's only
+     * writer; once it says otherwise, everything held is dropped and nothing is held again.
+     */
+    BoundedAggregateCache(int capacity, BooleanSupplier soleWriter) {
+        this.soleWriter = soleWriter;
         if (capacity < 1) {
             throw new IllegalArgumentException("An aggregate cache holds at least one aggregate, not " + capacity);
         }
@@ -38,6 +49,9 @@ final class BoundedAggregateCache implements Cache {
     @Override
     @SuppressWarnings("unchecked")
     public synchronized <K, V> V get(K key) {
+        if (!current()) {
+            return null;
+        }
         Object value = entries.get(key);
         if (value != null) {
             tell(l -> l.onEntryRead(key, value));
@@ -47,7 +61,7 @@ final class BoundedAggregateCache implements Cache {
 
     @Override
     public synchronized void put(Object key, Object value) {
-        if (value == null) {
+        if (value == null || !current()) {
             remove(key);
             return;
         }
@@ -63,7 +77,7 @@ final class BoundedAggregateCache implements Cache {
 
     @Override
     public synchronized boolean putIfAbsent(Object key, Object value) {
-        if (entries.containsKey(key)) {
+        if (!current() || entries.containsKey(key)) {
             return false;
         }
         put(key, value);
@@ -88,7 +102,18 @@ final class BoundedAggregateCache implements Cache {
 
     @Override
     public synchronized boolean containsKey(Object key) {
-        return entries.containsKey(key);
+        return current() && entries.containsKey(key);
+    }
+
+    /** Whether what it holds can still be trusted; drops it all when not. */
+    private boolean current() {
+        if (soleWriter.getAsBoolean()) {
+            return true;
+        }
+        if (!entries.isEmpty()) {
+            removeAll();
+        }
+        return false;
     }
 
     /** How many aggregates it holds. */

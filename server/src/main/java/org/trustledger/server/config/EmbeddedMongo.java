@@ -67,8 +67,11 @@ public final class EmbeddedMongo implements AutoCloseable {
     private final InetSocketAddress address;
     private final java.util.concurrent.ScheduledExecutorService committer;
 
-    private EmbeddedMongo(MVStore store, MongoBackend backend, String host, int port) {
+    private final ClientWatch clients;
+
+    private EmbeddedMongo(MVStore store, MongoBackend backend, ClientWatch clients, String host, int port) {
         this.store = store;
+        this.clients = clients;
         this.backend = backend instanceof OrderedIndexH2Backend h2 ? h2 : null;
         this.server = new MongoServer(backend);
         server.bind(host, port);
@@ -96,7 +99,8 @@ public final class EmbeddedMongo implements AutoCloseable {
     /** A server on a file under {@code dataDir}; data survives restarts. */
     public static EmbeddedMongo onFile(Path dataDir) {
         MVStore store = open(dataDir);
-        EmbeddedMongo mongo = new EmbeddedMongo(store, new OrderedIndexH2Backend(store), "127.0.0.1", 0);
+        ClientWatch clients = new ClientWatch();
+        EmbeddedMongo mongo = new EmbeddedMongo(store, new OrderedIndexH2Backend(store, clients), clients, "127.0.0.1", 0);
         log.info("Embedded MongoDB-compatible server on {} storing to {}", mongo.address, store.getFileStore().getFileName());
         return mongo;
     }
@@ -108,7 +112,8 @@ public final class EmbeddedMongo implements AutoCloseable {
      */
     public static EmbeddedMongo standalone(Path dataDir, String host, int port) {
         MVStore store = open(dataDir);
-        EmbeddedMongo mongo = new EmbeddedMongo(store, new CommittingH2Backend(store), host, port);
+        ClientWatch clients = new ClientWatch(); // every client is another process's: never a sole client
+        EmbeddedMongo mongo = new EmbeddedMongo(store, new CommittingH2Backend(store, clients), clients, host, port);
         log.info("Standalone embedded MongoDB-compatible server on {} storing to {}", mongo.address,
                 store.getFileStore().getFileName());
         return mongo;
@@ -140,9 +145,30 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     /** A server in memory only (tests, benchmarks). */
     public static EmbeddedMongo inMemory() {
-        EmbeddedMongo mongo = new EmbeddedMongo(null, new MemoryBackend(), "127.0.0.1", 0);
+        ClientWatch clients = new ClientWatch();
+        MemoryBackend backend = new MemoryBackend() {
+            @Override
+            public Document handleCommand(Channel channel, String database, String command, Document query) {
+                clients.command(channel, command, query);
+                return super.handleCommand(channel, database, command, query);
+            }
+        };
+        EmbeddedMongo mongo = new EmbeddedMongo(null, backend, clients, "127.0.0.1", 0);
         log.info("Embedded MongoDB-compatible server on {} in memory (nothing survives a restart)", mongo.address);
         return mongo;
+    }
+
+    /** The application name this process's driver must announce, so that its connections count as its own. */
+    public String clientName() {
+        return clients.clientName();
+    }
+
+    /**
+     * Whether this process is the store's only writer: true until a client other than this process's
+     * driver (announcing {@link #clientName()}) sends a command, then false for good ({@link ClientWatch}).
+     */
+    public boolean soleWriter() {
+        return clients.soleClient();
     }
 
     public String connectionString(String database) {
@@ -189,8 +215,8 @@ public final class EmbeddedMongo implements AutoCloseable {
     /** The H2 backend committing after every durable write, before the reply leaves the server. */
     private static final class CommittingH2Backend extends OrderedIndexH2Backend {
 
-        CommittingH2Backend(MVStore store) {
-            super(store);
+        CommittingH2Backend(MVStore store, ClientWatch clients) {
+            super(store, clients);
         }
 
         @Override

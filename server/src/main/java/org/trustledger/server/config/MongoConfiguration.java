@@ -51,7 +51,7 @@ public class MongoConfiguration {
 
         @Bean
         MongoClientSettingsBuilderCustomizer commitEmbeddedStoreAfterWrites(EmbeddedMongo mongo) {
-            return settings -> settings.addCommandListener(mongo.commitAfterWrite());
+            return settings -> settings.addCommandListener(mongo.commitAfterWrite()).applicationName(mongo.clientName());
         }
     }
 

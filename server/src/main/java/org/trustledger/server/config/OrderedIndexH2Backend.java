@@ -77,13 +77,21 @@ class OrderedIndexH2Backend extends H2Backend {
     private final java.util.concurrent.locks.ReentrantReadWriteLock commitLock =
             new java.util.concurrent.locks.ReentrantReadWriteLock();
 
+    private final ClientWatch clients;
+
     OrderedIndexH2Backend(MVStore store) {
+        this(store, new ClientWatch());
+    }
+
+    OrderedIndexH2Backend(MVStore store, ClientWatch clients) {
         super(upgrade(store));
         this.mvStore = store;
+        this.clients = clients;
     }
 
     @Override
     public Document handleCommand(io.netty.channel.Channel channel, String database, String command, Document query) {
+        clients.command(channel, command, query);
         commitLock.readLock().lock();
         try {
             return super.handleCommand(channel, database, command, query);

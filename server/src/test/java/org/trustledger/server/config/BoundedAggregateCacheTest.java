@@ -60,6 +60,20 @@ class BoundedAggregateCacheTest {
     }
 
     @Test
+    void once_this_process_is_no_longer_the_sole_writer_nothing_is_held() {
+        java.util.concurrent.atomic.AtomicBoolean sole = new java.util.concurrent.atomic.AtomicBoolean(true);
+        BoundedAggregateCache cache = new BoundedAggregateCache(10, sole::get);
+        cache.put("a", 1);
+        assertThat((Integer) cache.get("a")).isEqualTo(1);
+        sole.set(false);
+        assertThat(cache.<String, Object>get("a")).isNull();
+        assertThat(cache.containsKey("a")).isFalse();
+        cache.put("b", 2);
+        assertThat(cache.putIfAbsent("c", 3)).isFalse();
+        assertThat(cache.size()).isZero();
+    }
+
+    @Test
     void a_cache_holds_at_least_one_aggregate() {
         assertThatThrownBy(() -> new BoundedAggregateCache(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least one");
