@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -14,6 +15,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.graphql.test.autoconfigure.tester.AutoConfigureHttpGraphQlTester;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.graphql.test.tester.HttpGraphQlTester;
+import org.trustledger.server.config.EmbeddedMongo;
 
 /**
  * The GraphQL contract against the whole application (embedded MongoDB, Axon, projections) over HTTP.
@@ -52,12 +54,12 @@ class LedgerGraphQlTest {
     }
 
     @Autowired
-    org.trustledger.server.config.EmbeddedMongo embedded;
+    EmbeddedMongo embedded;
 
     /** Every connection of the application's own driver counts as its own: the store stays unshared. */
-    @org.junit.jupiter.api.AfterEach
+    @AfterEach
     void theEmbeddedStoreStillHasOnlyThisProcessAsClient() {
-        org.assertj.core.api.Assertions.assertThat(embedded.soleWriter()).as("embedded store still unshared").isTrue();
+        assertThat(embedded.soleWriter()).as("embedded store still unshared").isTrue();
     }
 
     /** These tests' helpers, over another test's logins. */

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandStartedEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,6 +32,7 @@ import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.jackson3.Jackson3Serializer;
+import org.bson.BsonDocument;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -169,10 +173,10 @@ class MongoEventStorageEngineTest {
      */
     @Test
     void recent_events_are_read_from_memory_and_a_sole_writer_never_looks_past_its_head() {
-        List<org.bson.BsonDocument> eventFinds = new java.util.concurrent.CopyOnWriteArrayList<>();
-        com.mongodb.event.CommandListener listener = new com.mongodb.event.CommandListener() {
+        List<BsonDocument> eventFinds = new CopyOnWriteArrayList<>();
+        CommandListener listener = new CommandListener() {
             @Override
-            public void commandStarted(com.mongodb.event.CommandStartedEvent e) {
+            public void commandStarted(CommandStartedEvent e) {
                 if (e.getCommandName().equals("find") && e.getCommand().getString("find").getValue().equals("events")) {
                     eventFinds.add(e.getCommand().clone());
                 }

@@ -205,8 +205,8 @@ public class AxonConfiguration {
     /**
      * Members cached only where this process is the store's sole writer (the embedded default, while no
      * other process connects to it: {@link EmbeddedMongo#soleWriter}): there nobody else appends, so a
-     * cached member is current, and a command costs no snapshot read and no
-     * replay of the events after it. With a MongoDB URI there is no cache: a node caching a member would
+     * cached member is current, and a command costs no snapshot read and no replay of the events after
+     * it. With a MongoDB URI there is no cache: a node caching a member would
      * decide the next command on its cached state without seeing what another node appended since. A
      * conflicting append is caught by the store's optimistic lock, but a refusal appends nothing, so it
      * was given on stale state (a member verified through the other node was refused as unverified:

@@ -13,7 +13,8 @@ import org.axonframework.common.caching.Cache;
  * Axon's aggregate cache for the store's sole writer: the {@code capacity} aggregates used most recently,
  * evicted least recently used first. Safe only while no other process appends to the store (the
  * embedded default, whose file this process locks, while no other process connects to it): a cached
- * aggregate does not see other writers' events. Axon evicts an aggregate whose command rolled back, so a failed command leaves no trace here.
+ * aggregate does not see other writers' events. Axon evicts an aggregate whose command rolled back, so a
+ * failed command leaves no trace here.
  */
 final class BoundedAggregateCache implements Cache {
 
@@ -30,10 +31,10 @@ final class BoundedAggregateCache implements Cache {
      * writer; once it says otherwise, everything held is dropped and nothing is held again.
      */
     BoundedAggregateCache(int capacity, BooleanSupplier soleWriter) {
-        this.soleWriter = soleWriter;
         if (capacity < 1) {
             throw new IllegalArgumentException("An aggregate cache holds at least one aggregate, not " + capacity);
         }
+        this.soleWriter = soleWriter;
         this.entries = new LinkedHashMap<>(Math.min(capacity, 1 << 16), 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<Object, Object> eldest) {

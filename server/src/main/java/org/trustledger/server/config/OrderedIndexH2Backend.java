@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.h2.mvstore.FileStore;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.WriteBuffer;
@@ -111,11 +112,45 @@ class OrderedIndexH2Backend extends H2Backend {
         }
     }
 
-    /** Commits if anything changed since the last commit (the periodic commit of what is not durable at once). */
+    /**
+     * The periodic work of the store's own thread (about once a second): commits what changed since the
+     * last commit (what is not durable at once), then compacts when the file has become sparse.
+     */
     void commitIfChanged() {
         if (mvStore.hasUnsavedChanges()) {
             commit();
         }
+        compactIfSparse();
+    }
+
+    /** Below this share of live data in the file's chunks, live pages are moved out of the sparsest ones. */
+    static final int COMPACT_BELOW_FILL_RATE = 50;
+    /** How much live data one compaction moves at most (it is written by the commit that follows). */
+    static final int COMPACT_BYTES = 16 << 20;
+
+    /**
+     * H2 writes every commit to new chunks and reuses a chunk's space only once none of its pages is live
+     * any more. Its own background thread also moves the live pages out of sparse chunks; that thread is
+     * off here (it commits when it likes, in the middle of a command), so this does its part: when the
+     * chunks hold less than {@value #COMPACT_BELOW_FILL_RATE} % live data, the live pages of the sparsest
+     * chunks (up to {@value #COMPACT_BYTES} bytes) are rewritten and committed, and those chunks become
+     * free. Without it a store of a million events grew to 25 GB. Rewriting a page does not change what
+     * it holds, so it may happen while commands run; only the commit waits for them.
+     */
+    void compactIfSparse() {
+        FileStore<?> files = mvStore.getFileStore();
+        if (files == null || files.getChunksFillRate() >= COMPACT_BELOW_FILL_RATE) {
+            return;
+        }
+        if (mvStore.compact(COMPACT_BELOW_FILL_RATE, COMPACT_BYTES)) {
+            commit();
+        }
+    }
+
+    /** The share of live data in the store's chunks, in percent (what {@link #compactIfSparse} keeps up). */
+    int chunksFillRate() {
+        FileStore<?> files = mvStore.getFileStore();
+        return files == null ? 100 : files.getChunksFillRate();
     }
 
     @Override

@@ -269,4 +269,63 @@ class OrderedIndexH2BackendTest {
             server.shutdown();
         }
     }
+
+    /**
+     * H2 reuses a chunk's space only once none of its pages is live, and its own compaction runs only in
+     * its background writer, which is off: updates scattered over a collection left every chunk partly
+     * live and the file grew without bound (25 GB for a million events). The store's periodic work now
+     * compacts sparse chunks.
+     */
+    @Test
+    void scattered_updates_do_not_grow_the_file_without_bound() throws Exception {
+        long[][] sizes = new long[2][2];
+        for (int compacting = 0; compacting < 2; compacting++) {
+            Path dir = dataDir.resolve("store" + compacting);
+            MVStore store = EmbeddedMongo.open(dir);
+            OrderedIndexH2Backend backend = new OrderedIndexH2Backend(store);
+            MongoServer server = new MongoServer(backend);
+            server.bind("127.0.0.1", 0);
+            try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + server.getLocalAddress().getPort())) {
+                MongoCollection<Document> docs = client.getDatabase("trustledger").getCollection("docs");
+                String filler = "y".repeat(1_000);
+                List<Document> all = new ArrayList<>();
+                for (int i = 0; i < 1_000; i++) {
+                    all.add(new Document("_id", i).append("v", 0).append("filler", filler));
+                }
+                docs.insertMany(all);
+                backend.commit();
+                Random random = new Random(3);
+                int appended = 1_000;
+                for (int round = 1; round <= 300; round++) {
+                    // As the ledger does: documents appended for good (events, history entries) between
+                    // documents updated again and again (read models).
+                    List<Document> more = new ArrayList<>();
+                    for (int k = 0; k < 50; k++) {
+                        more.add(new Document("_id", appended++).append("entry", "z".repeat(100)));
+                    }
+                    docs.insertMany(more);
+                    for (int k = 0; k < 100; k++) {
+                        docs.updateOne(eq("_id", random.nextInt(1_000)), new Document("$set", new Document("v", round)));
+                    }
+                    if (compacting == 1) {
+                        backend.commitIfChanged();
+                    } else {
+                        backend.commit();
+                    }
+                    if (round % 150 == 0) {
+                        sizes[compacting][round / 150 - 1] = java.nio.file.Files.size(dir.resolve("ledger.mv.db"));
+                    }
+                }
+                assertThat(docs.countDocuments()).isEqualTo(appended);
+                if (compacting == 1) {
+                    assertThat(backend.chunksFillRate()).isGreaterThanOrEqualTo(OrderedIndexH2Backend.COMPACT_BELOW_FILL_RATE / 2);
+                }
+            } finally {
+                server.shutdown();
+            }
+        }
+        System.out.printf("file after 150 and 300 rounds of scattered updates: %,d and %,d bytes without compaction, "
+                + "%,d and %,d with%n", sizes[0][0], sizes[0][1], sizes[1][0], sizes[1][1]);
+        assertThat(sizes[1][1]).as("with compaction").isLessThan(sizes[0][1] / 2);
+    }
 }
