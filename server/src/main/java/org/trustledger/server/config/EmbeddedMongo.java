@@ -150,12 +150,28 @@ public final class EmbeddedMongo implements AutoCloseable {
             @Override
             public Document handleCommand(Channel channel, String database, String command, Document query) {
                 clients.command(channel, command, query);
+                capBatch(command, query);
                 return super.handleCommand(channel, database, command, query);
             }
         };
         EmbeddedMongo mongo = new EmbeddedMongo(null, backend, clients, "127.0.0.1", 0);
         log.info("Embedded MongoDB-compatible server on {} in memory (nothing survives a restart)", mongo.address);
         return mongo;
+    }
+
+    /** Documents per batch of a cursor whose reader named no batch size. */
+    static final int DEFAULT_BATCH = 1_000;
+
+    /**
+     * A find or getMore without a batch size gets {@value #DEFAULT_BATCH}. MongoDB caps each batch at
+     * 16 MB by itself; mongo-java-server sends everything left in one reply, and the driver refuses a reply
+     * over 48 MB: the whole-graph `trustGraph` of 150,000 generated members failed so (a 93 MB reply), and
+     * so would any whole-collection read of that size.
+     */
+    static void capBatch(String command, Document query) {
+        if ((command.equals("find") || command.equals("getMore")) && !query.containsKey("batchSize")) {
+            query.put("batchSize", DEFAULT_BATCH);
+        }
     }
 
     /** The application name this process's driver must announce, so that its connections count as its own. */

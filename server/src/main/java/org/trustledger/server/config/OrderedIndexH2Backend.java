@@ -93,6 +93,7 @@ class OrderedIndexH2Backend extends H2Backend {
     @Override
     public Document handleCommand(io.netty.channel.Channel channel, String database, String command, Document query) {
         clients.command(channel, command, query);
+        EmbeddedMongo.capBatch(command, query);
         commitLock.readLock().lock();
         try {
             return super.handleCommand(channel, database, command, query);

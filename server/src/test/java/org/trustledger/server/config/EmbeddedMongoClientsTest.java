@@ -50,4 +50,31 @@ class EmbeddedMongoClientsTest {
             assertThat(mongo.soleWriter()).as("for good").isFalse();
         }
     }
+
+    /**
+     * A whole-collection read larger than the driver's 48 MB reply limit comes in batches, as from MongoDB
+     * (mongo-java-server sent everything in one reply: trustGraph of 150,000 members failed).
+     */
+    @Test
+    void a_read_of_more_than_48_mb_comes_in_batches() {
+        for (boolean onFile : new boolean[] {true, false}) {
+            try (EmbeddedMongo mongo = onFile ? EmbeddedMongo.onFile(dataDir.resolve("big")) : EmbeddedMongo.inMemory();
+                 MongoClient client = MongoClients.create(MongoClientSettings.builder()
+                         .applyConnectionString(new ConnectionString(mongo.connectionString("trustledger")))
+                         .applicationName(mongo.clientName()).build())) {
+                var big = client.getDatabase("trustledger").getCollection("big");
+                String filler = "x".repeat(20_000);
+                for (int batch = 0; batch < 6; batch++) {
+                    java.util.List<Document> docs = new java.util.ArrayList<>();
+                    for (int i = 0; i < 500; i++) {
+                        docs.add(new Document("_id", batch * 500 + i).append("filler", filler));
+                    }
+                    big.insertMany(docs);
+                }
+                long[] read = {0};
+                big.find().forEach(d -> read[0]++);
+                assertThat(read[0]).as(onFile ? "on file" : "in memory").isEqualTo(3_000);
+            }
+        }
+    }
 }
