@@ -14,13 +14,18 @@ import com.mongodb.client.model.Indexes;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.LongStream;
 import org.bson.Document;
+import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.WriteBuffer;
+import org.h2.mvstore.type.ObjectDataType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,6 +99,48 @@ class OrderedIndexH2BackendTest {
         }
         assertThat(order.compare(new KeyValue(2.0), new KeyValue(10.0))).isNegative();
         assertThat(order.compare(new KeyValue("a", 2.0), new KeyValue("a", 1.0))).isPositive();
+    }
+
+    @Test
+    void keysAreWrittenAsBsonAndReadBackEqualAlongsideKeysWrittenBefore() {
+        OrderedIndexH2Backend.KeyOrder order = new OrderedIndexH2Backend.KeyOrder();
+        ObjectDataType before = new ObjectDataType(); // how every key was written until 2026-12-04
+        de.bwaldvogel.mongo.bson.Document nested = new de.bwaldvogel.mongo.bson.Document("k", 3.0)
+                .append("list", new ArrayList<>(List.of("a", 1.0)));
+        List<KeyValue> keys = new ArrayList<>(List.of(new KeyValue("m-1"), new KeyValue("m-1", 7L),
+                new KeyValue(1.5, true, false), new KeyValue((Object) null), new KeyValue(Long.MAX_VALUE - 1),
+                new KeyValue("Grüße, 証明書", ""), new KeyValue(java.time.Instant.ofEpochMilli(1_763_900_000_123L)),
+                new KeyValue(new de.bwaldvogel.mongo.bson.ObjectId("65f0c0ffee0000000000beef")), new KeyValue(nested),
+                new KeyValue(Double.NaN, -0.0, 42)));
+        Random random = new Random(11);
+        for (int i = 0; i < 200; i++) {
+            keys.add(randomKey(random));
+        }
+        WriteBuffer buffer = new WriteBuffer();
+        for (KeyValue key : keys) {
+            assertThat(OrderedIndexH2Backend.KeyOrder.bsonExact(key)).as("%s", key).isTrue();
+            order.write(buffer, key);
+            before.write(buffer, key); // a page may hold both until it is rewritten
+        }
+        ByteBuffer written = buffer.getBuffer().flip();
+        for (KeyValue key : keys) {
+            int at = written.position();
+            Object read = order.read(written);
+            assertThat(read).as("%s written as BSON", key).isEqualTo(key);
+            assertThat(order.compare(read, key)).isZero();
+            assertThat(written.get(at)).isEqualTo(OrderedIndexH2Backend.KeyOrder.BSON_KEY);
+            assertThat(order.read(written)).as("%s written by H2", key).isEqualTo(key);
+        }
+        assertThat(written.hasRemaining()).isFalse();
+
+        // A value of a kind outside the ledger's keys keeps H2's serialization.
+        KeyValue binary = new KeyValue(java.util.UUID.fromString("c0ffee00-0000-4000-8000-00000000beef"));
+        assertThat(OrderedIndexH2Backend.KeyOrder.bsonExact(binary)).isFalse();
+        WriteBuffer other = new WriteBuffer();
+        order.write(other, binary);
+        ByteBuffer otherWritten = other.getBuffer().flip();
+        assertThat(otherWritten.get(0)).isNotEqualTo(OrderedIndexH2Backend.KeyOrder.BSON_KEY);
+        assertThat(order.read(otherWritten)).isEqualTo(binary);
     }
 
     private static KeyValue randomKey(Random random) {
@@ -241,12 +288,10 @@ class OrderedIndexH2BackendTest {
      */
     @Test
     void the_store_never_commits_inside_a_command_however_much_it_writes() {
-        MVStore store = EmbeddedMongo.open(dataDir);
-        OrderedIndexH2Backend backend = new OrderedIndexH2Backend(store);
-        MongoServer server = new MongoServer(backend);
-        server.bind("127.0.0.1", 0);
-        try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + server.getLocalAddress().getPort())) {
-            MongoCollection<Document> big = client.getDatabase("trustledger").getCollection("big");
+        try (Served served = Served.on(dataDir)) {
+            MVStore store = served.store();
+            OrderedIndexH2Backend backend = served.backend();
+            MongoCollection<Document> big = served.collection("big");
             big.createIndex(Indexes.ascending("k"), new IndexOptions().unique(true));
             backend.commit();
             long version = store.getCurrentVersion();
@@ -265,8 +310,6 @@ class OrderedIndexH2BackendTest {
             assertThat(store.getCurrentVersion()).isGreaterThan(version);
             assertThat(store.hasUnsavedChanges()).isFalse();
             assertThat(big.countDocuments()).isEqualTo(2_500);
-        } finally {
-            server.shutdown();
         }
     }
 
@@ -281,12 +324,9 @@ class OrderedIndexH2BackendTest {
         long[][] sizes = new long[2][2];
         for (int compacting = 0; compacting < 2; compacting++) {
             Path dir = dataDir.resolve("store" + compacting);
-            MVStore store = EmbeddedMongo.open(dir);
-            OrderedIndexH2Backend backend = new OrderedIndexH2Backend(store);
-            MongoServer server = new MongoServer(backend);
-            server.bind("127.0.0.1", 0);
-            try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + server.getLocalAddress().getPort())) {
-                MongoCollection<Document> docs = client.getDatabase("trustledger").getCollection("docs");
+            try (Served served = Served.on(dir)) {
+                OrderedIndexH2Backend backend = served.backend();
+                MongoCollection<Document> docs = served.collection("docs");
                 String filler = "y".repeat(1_000);
                 List<Document> all = new ArrayList<>();
                 for (int i = 0; i < 1_000; i++) {
@@ -320,12 +360,56 @@ class OrderedIndexH2BackendTest {
                 if (compacting == 1) {
                     assertThat(backend.chunksFillRate()).isGreaterThanOrEqualTo(OrderedIndexH2Backend.COMPACT_BELOW_FILL_RATE / 2);
                 }
-            } finally {
-                server.shutdown();
             }
         }
         System.out.printf("file after 150 and 300 rounds of scattered updates: %,d and %,d bytes without compaction, "
                 + "%,d and %,d with%n", sizes[0][0], sizes[0][1], sizes[1][0], sizes[1][1]);
         assertThat(sizes[1][1]).as("with compaction").isLessThan(sizes[0][1] / 2);
+    }
+
+    /**
+     * Writes leave the collection's metadata alone: mongo-java-server's running total of the documents'
+     * size (which encoded every document written, and rewrote the metadata map each time) is not kept.
+     */
+    @Test
+    void writes_do_not_touch_the_collections_metadata() {
+        try (Served served = Served.on(dataDir)) {
+            MongoCollection<Document> docs = served.collection("docs");
+            docs.insertOne(new Document("_id", "first"));
+            MVMap<String, Object> meta = served.store().openMap(OrderedIndexH2Backend.META_PREFIX + "trustledger.docs");
+            Map<String, Object> before = new java.util.TreeMap<>(meta);
+            assertThat(before).containsKey("dataSize");
+            for (int i = 0; i < 100; i++) {
+                docs.insertOne(new Document("_id", i).append("v", "x".repeat(i)));
+                docs.replaceOne(eq("_id", i), new Document("_id", i).append("v", "y".repeat(2 * i)));
+            }
+            docs.deleteMany(in("_id", List.of(1, 2, 3)));
+            assertThat(docs.countDocuments()).isEqualTo(98);
+            assertThat(new java.util.TreeMap<>(meta)).isEqualTo(before);
+        }
+    }
+
+    /** A store on a file under {@code dir}, served by {@link OrderedIndexH2Backend}, and a client of it. */
+    private record Served(MVStore store, OrderedIndexH2Backend backend, MongoServer server, MongoClient client)
+            implements AutoCloseable {
+
+        static Served on(Path dir) {
+            MVStore store = EmbeddedMongo.open(dir);
+            OrderedIndexH2Backend backend = new OrderedIndexH2Backend(store);
+            MongoServer server = new MongoServer(backend);
+            server.bind("127.0.0.1", 0);
+            return new Served(store, backend, server,
+                    MongoClients.create("mongodb://127.0.0.1:" + server.getLocalAddress().getPort()));
+        }
+
+        MongoCollection<Document> collection(String name) {
+            return client.getDatabase("trustledger").getCollection(name);
+        }
+
+        @Override
+        public void close() {
+            client.close();
+            server.shutdown();
+        }
     }
 }
