@@ -199,6 +199,39 @@ class OrderedIndexH2BackendTest {
         }
     }
 
+    /** The store's own BSON encoder writes exactly the bytes mongo-java-server's does. */
+    @Test
+    void documents_are_encoded_byte_for_byte_as_mongo_java_server_encodes_them() {
+        List<de.bwaldvogel.mongo.bson.Document> documents = new ArrayList<>();
+        org.bson.io.BasicOutputBuffer wire = new org.bson.io.BasicOutputBuffer();
+        new org.bson.codecs.DocumentCodec().encode(new org.bson.BsonBinaryWriter(wire),
+                everyKind().append("unicode key ✓", List.of("\ud83d\udd12", List.of(), new Document())),
+                org.bson.codecs.EncoderContext.builder().build());
+        documents.add(de.bwaldvogel.mongo.wire.bson.BsonDecoder.decodeBson(io.netty.buffer.Unpooled.wrappedBuffer(wire.toByteArray())));
+        Random random = new Random(5);
+        for (int i = 0; i < 200; i++) {
+            de.bwaldvogel.mongo.bson.Document d = new de.bwaldvogel.mongo.bson.Document("_id", "d" + i);
+            for (int f = random.nextInt(6); f > 0; f--) {
+                d.put("f" + random.nextInt(10), switch (random.nextInt(6)) {
+                    case 0 -> "s".repeat(random.nextInt(300));
+                    case 1 -> random.nextLong();
+                    case 2 -> List.of(random.nextInt(), "x", new de.bwaldvogel.mongo.bson.Document("n", random.nextDouble()));
+                    case 3 -> java.time.Instant.ofEpochMilli(random.nextLong(1L << 42));
+                    case 4 -> new de.bwaldvogel.mongo.bson.Document("deep", new de.bwaldvogel.mongo.bson.Document("er", null));
+                    default -> random.nextBoolean();
+                });
+            }
+            documents.add(d);
+        }
+        for (de.bwaldvogel.mongo.bson.Document d : documents) {
+            io.netty.buffer.ByteBuf theirs = io.netty.buffer.Unpooled.buffer();
+            io.netty.buffer.ByteBuf ours = io.netty.buffer.Unpooled.buffer();
+            de.bwaldvogel.mongo.wire.bson.BsonEncoder.encodeDocument(d, theirs);
+            OrderedIndexH2Backend.BsonDocuments.encode(d, ours);
+            assertThat(io.netty.buffer.ByteBufUtil.hexDump(ours)).as("%s", d).isEqualTo(io.netty.buffer.ByteBufUtil.hexDump(theirs));
+        }
+    }
+
     private static Document event(long i) {
         return new Document("_id", i).append("aggSeq", "member-" + (i % 97) + "/" + (i / 97)).append("payload", "x" + i);
     }
