@@ -207,7 +207,7 @@ public final class EmbeddedMongo implements AutoCloseable {
             @Override
             public void commandSucceeded(CommandSucceededEvent event) {
                 if (needsCommit.remove(event.getRequestId()) != null && backend != null) {
-                    backend.commit();
+                    backend.commitDurably();
                 }
             }
 
@@ -216,7 +216,7 @@ public final class EmbeddedMongo implements AutoCloseable {
                 if (needsCommit.remove(event.getRequestId()) != null && backend != null) {
                     // A failed batch insert may have written part of its documents (then removed
                     // them); commit either way so the store matches what the writer was told.
-                    backend.commit();
+                    backend.commitDurably();
                 }
             }
         };
@@ -243,7 +243,7 @@ public final class EmbeddedMongo implements AutoCloseable {
                 return super.handleCommand(channel, database, command, query);
             } finally {
                 if (commit) {
-                    commit();
+                    commitDurably();
                 }
             }
         }

@@ -114,6 +114,61 @@ class OrderedIndexH2Backend extends H2Backend {
         }
     }
 
+    /** Durable writes completed so far, each numbered as it asks to be made durable ({@link #commitDurably}). */
+    private final java.util.concurrent.atomic.AtomicLong durableWrites = new java.util.concurrent.atomic.AtomicLong();
+    /** Guards {@link #committedThrough} and {@link #groupCommitting}. */
+    private final Object group = new Object();
+    private long committedThrough;
+    private boolean groupCommitting;
+
+    /**
+     * Makes every write completed before this call durable (group commit): commits, or waits for a commit
+     * that began after this call and so includes the caller's write. Concurrent durable writes (an
+     * assurance's event append and its four brute-force counters, from sixteen clients at once) share
+     * commits instead of queueing for one each: every commit drains the commands under way and writes
+     * every page changed since the one before.
+     */
+    public void commitDurably() {
+        long ticket = durableWrites.incrementAndGet(); // taken once the caller's write has completed
+        long covers;
+        boolean interrupted = false;
+        synchronized (group) {
+            while (groupCommitting && committedThrough < ticket) {
+                try {
+                    group.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the write must still be made durable before the caller goes on
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (committedThrough >= ticket) {
+                return;
+            }
+            groupCommitting = true;
+            covers = durableWrites.get(); // every write numbered so far completed before this commit starts
+        }
+        boolean done = false;
+        try {
+            commit();
+            done = true;
+        } finally {
+            synchronized (group) {
+                groupCommitting = false;
+                if (done) {
+                    committedThrough = Math.max(committedThrough, covers);
+                }
+                group.notifyAll(); // after a failure, the next waiter commits (and may fail) itself
+            }
+        }
+    }
+
+    /** How many commits the store has made: its version. */
+    long commits() {
+        return mvStore.getCurrentVersion();
+    }
+
     /**
      * The periodic work of the store's own thread (about once a second): commits what changed since the
      * last commit (what is not durable at once), then compacts when the file has become sparse.

@@ -422,6 +422,48 @@ class OrderedIndexH2BackendTest {
         }
     }
 
+    /**
+     * Group commit: every write whose durable commit returned survives a crash (the store closed without
+     * its final commit), and writers that ask at the same time share commits.
+     */
+    @Test
+    void durable_writes_survive_a_crash_and_concurrent_ones_share_commits() throws Exception {
+        int writers = 8;
+        int each = 100;
+        long commits;
+        try (Served served = Served.on(dataDir)) {
+            MongoCollection<Document> docs = served.collection("docs");
+            docs.insertOne(new Document("_id", "first"));
+            served.backend().commit();
+            long before = served.backend().commits();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        docs.insertOne(new Document("_id", writer + "/" + i));
+                        served.backend().commitDurably();
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get();
+            }
+            pool.shutdown();
+            commits = served.backend().commits() - before;
+            docs.insertOne(new Document("_id", "never made durable"));
+            served.store().closeImmediately(); // as a kill would: no final commit (then the server stops)
+        }
+        System.out.printf("%d durable writes by %d writers at once: %d commits%n", writers * each, writers, commits);
+        assertThat(commits).as("commits for %d durable writes", writers * each).isPositive().isLessThan(writers * each);
+        try (Served served = Served.on(dataDir)) {
+            MongoCollection<Document> docs = served.collection("docs");
+            assertThat(docs.countDocuments()).isEqualTo(1 + writers * each);
+            assertThat(docs.find(eq("_id", "never made durable")).first()).isNull();
+        }
+    }
+
     /** A store on a file under {@code dir}, served by {@link OrderedIndexH2Backend}, and a client of it. */
     private record Served(MVStore store, OrderedIndexH2Backend backend, MongoServer server, MongoClient client)
             implements AutoCloseable {
@@ -442,7 +484,7 @@ class OrderedIndexH2BackendTest {
         @Override
         public void close() {
             client.close();
-            server.shutdown();
+            server.shutdownNow();
         }
     }
 }
