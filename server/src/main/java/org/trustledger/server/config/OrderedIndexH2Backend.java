@@ -459,6 +459,11 @@ class OrderedIndexH2Backend extends H2Backend {
             out.writeByte(type);
             ByteBufUtil.writeUtf8(out, name);
             out.writeByte(0);
+            value(type, value, out);
+        }
+
+        /** A value of the given BSON type, without type or name (as {@link BsonEncoder#encodeValue} writes it). */
+        static void value(byte type, Object value, ByteBuf out) {
             switch (type) {
                 case BsonConstants.TYPE_UTF8_STRING -> {
                     int at = out.writerIndex();
@@ -533,8 +538,8 @@ class OrderedIndexH2Backend extends H2Backend {
      * <p>Written to the file as BSON values behind a tag of their own ({@link #BSON_KEY}) instead of H2's
      * Java serialization (a new {@code ObjectOutputStream} per key): the store's commit thread spent 45 %
      * of its CPU samples there during a rebuild, and its compaction read keys back through an
-     * {@code ObjectInputStream}. Keys written before (H2's own tags) are still read as they are; a key
-     * holding a value BSON would not give back as the same Java object is still written H2's way.
+     * {@code ObjectInputStream}. Keys written before (H2's own tags) are still read as they are, and a
+     * key holding a kind of value the ledger's keys do not hold is still written H2's way ({@link #bsonExact}).
      */
     static final class KeyOrder extends ObjectDataType {
 
@@ -555,7 +560,7 @@ class OrderedIndexH2Backend extends H2Backend {
                 for (Object value : values) {
                     byte type = BsonEncoder.determineType(value);
                     bson.writeByte(type);
-                    BsonEncoder.encodeValue(type, value, bson);
+                    BsonDocuments.value(type, value, bson);
                 }
                 buffer.put(bson.nioBuffer());
             } finally {
