@@ -1,10 +1,11 @@
 package org.trustledger.issuance;
 
 import static com.mongodb.client.model.Filters.eq;
-import static com.mongodb.client.model.Filters.in;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Updates;
 import java.time.Instant;
@@ -34,26 +35,36 @@ import org.trustledger.ledger.eventstore.MongoCollections;
 
 /**
  * The register of certificates, projected from the issuance events: {@code certificates} (one document
- * per serial), {@code certificate_requests} (per request: outcome and the last event applied),
- * {@code member_certificates} (a member's serials) and {@code revocations_<ca>} (what each CA's CRL
- * lists). Every read and write goes by exact key. Arbitration asks it before deleting an account.
+ * per serial, found by serial or by member through the unique index {@code (memberId, _id)}),
+ * {@code certificate_requests} (per request: outcome and the last event applied) and
+ * {@code revocations_<ca>} (what each CA's CRL lists). Every read and write goes by key. Arbitration
+ * asks it before deleting an account.
+ *
+ * <p>Until 2026-12-04 a member's serials were also kept as one list in a document of their own
+ * ({@code member_certificates}), read and rewritten whole at every reservation: a member's thousandth
+ * certificate rewrote a thousand serials, and the bench's issuance spent most of the store's commits
+ * re-encoding those lists. That collection is dropped when the register starts: it held nothing the
+ * events and {@code certificates} do not.
  */
 @ProcessingGroup(CertificateRegister.PROCESSING_GROUP)
 public class CertificateRegister implements CertificateCheck {
 
     public static final String PROCESSING_GROUP = "certificates";
+    /** The index that finds a member's certificates: a query on {@code memberId} alone is a range of it. */
+    static final String BY_MEMBER = "by_member";
     private final MongoCollection<Document> certificates;
     private final MongoCollection<Document> requests;
-    private final MongoCollection<Document> byMember;
     private final MongoDatabase database;
 
     public CertificateRegister(MongoDatabase database) {
         this.database = database;
-        MongoCollections.ensure(database, "certificates", "certificate_requests", "member_certificates");
+        MongoCollections.ensure(database, "certificates", "certificate_requests");
         MongoCollections.ensure(database, allRevocations().toArray(String[]::new));
         this.certificates = database.getCollection("certificates");
         this.requests = database.getCollection("certificate_requests");
-        this.byMember = database.getCollection("member_certificates");
+        certificates.createIndex(Indexes.ascending("memberId", "_id"),
+                new IndexOptions().unique(true).name(BY_MEMBER));
+        database.getCollection("member_certificates").drop(); // the per-member lists of before (see above)
     }
 
     /** One collection per CRL shard: a shard's CRL is built from its own collection, never a scan of all. */
@@ -88,16 +99,6 @@ public class CertificateRegister implements CertificateCheck {
                 .append("notBefore", Date.from(e.notBefore())).append("notAfter", Date.from(e.notAfter()))
                 .append("requires", e.rights()).append("ledgerSeq", e.ledgerSequence())
                 .append("organisationId", e.organisationId()), new ReplaceOptions().upsert(true));
-        // Kept sorted, so that the document does not depend on the order reservations of different requests
-        // reach this projection (gaps let two nodes' events arrive out of index order; a rebuild reads them in
-        // order): ReliabilityIT compares this read model with a rebuild document for document.
-        Document index = byMember.find(eq("_id", e.memberId())).first();
-        java.util.TreeSet<String> serials = new java.util.TreeSet<>(index == null ? List.of()
-                : index.getList("serials", String.class));
-        if (serials.add(e.serial())) {
-            byMember.replaceOne(eq("_id", e.memberId()), new Document("_id", e.memberId())
-                    .append("serials", new ArrayList<>(serials)), new ReplaceOptions().upsert(true));
-        }
         requests.replaceOne(eq("_id", e.requestId()), new Document("_id", e.requestId()).append("memberId", e.memberId())
                 .append("outcome", "RESERVED").append("serial", e.serial()).append("lastSeq", seq),
                 new ReplaceOptions().upsert(true));
@@ -126,7 +127,7 @@ public class CertificateRegister implements CertificateCheck {
 
     @ResetHandler
     void reset() {
-        List<String> names = new java.util.ArrayList<>(List.of("certificates", "certificate_requests", "member_certificates"));
+        List<String> names = new java.util.ArrayList<>(List.of("certificates", "certificate_requests"));
         names.addAll(allRevocations());
         for (String name : names) {
             database.getCollection(name).deleteMany(new Document());
@@ -160,11 +161,8 @@ public class CertificateRegister implements CertificateCheck {
 
     /** A member's certificates (reserved ones included), newest first. */
     public List<CertificateView> certificatesOfMember(String memberId) {
-        Document index = byMember.find(eq("_id", memberId)).first();
         List<CertificateView> result = new ArrayList<>();
-        if (index != null) {
-            certificates.find(in("_id", index.getList("serials", String.class))).forEach(d -> result.add(view(d)));
-        }
+        certificates.find(eq("memberId", memberId)).forEach(d -> result.add(view(d)));
         result.sort(java.util.Comparator.comparing(CertificateView::notBefore).reversed());
         return result;
     }

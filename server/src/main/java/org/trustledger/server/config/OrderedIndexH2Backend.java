@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.h2.mvstore.Cursor;
 import org.h2.mvstore.FileStore;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -321,7 +322,7 @@ class OrderedIndexH2Backend extends H2Backend {
     }
 
     /** H2's unique index on a map opened by us (its constructor is package-private). */
-    private static final class OrderedIndex extends AbstractUniqueIndex<Object> {
+    static final class OrderedIndex extends AbstractUniqueIndex<Object> {
 
         private final MVMap<KeyValue, Object> map;
 
@@ -363,6 +364,59 @@ class OrderedIndexH2Backend extends H2Backend {
         @Override
         public long getDataSize() {
             return getCount();
+        }
+
+        /**
+         * Also a query for plain values of this compound index's first fields (and nothing else), as
+         * MongoDB answers one from the index: the keys that begin with those values are one range of the
+         * ordered map. mongo-java-server takes an index only for a query on all its fields, and would
+         * scan the whole collection.
+         */
+        @Override
+        public synchronized boolean canHandle(Document query) {
+            return super.canHandle(query) || prefixOf(query) != null;
+        }
+
+        @Override
+        public synchronized Iterable<Object> getPositions(Document query) {
+            KeyValue prefix = prefixOf(query);
+            if (prefix == null) {
+                return super.getPositions(query);
+            }
+            // A document may have several keys with the same prefix (a field holding an array).
+            Set<Object> positions = new java.util.LinkedHashSet<>();
+            Cursor<KeyValue, Object> cursor = map.cursor(prefix);
+            while (cursor.hasNext()) {
+                KeyValue key = cursor.next();
+                for (int i = 0; i < prefix.size(); i++) {
+                    // Values the comparator holds equal (1 and 1.0) sort together; the collection matches
+                    // each document against the query itself, so a wider range is only more to check.
+                    if (KeyOrder.VALUES.compare(key.get(i), prefix.get(i)) != 0) {
+                        return positions;
+                    }
+                }
+                positions.add(cursor.getValue());
+            }
+            return positions;
+        }
+
+        /** The queried values in index order, when the query asks for plain values of a proper prefix of the keys. */
+        KeyValue prefixOf(Document query) {
+            List<String> keys = keys();
+            if (keys.size() < 2 || query.isEmpty() || query.size() >= keys.size()) {
+                return null;
+            }
+            List<Object> values = new java.util.ArrayList<>(query.size());
+            for (String key : keys.subList(0, query.size())) {
+                Object value = query.get(key);
+                if (!(value instanceof String || value instanceof Long || value instanceof Integer
+                        || value instanceof Double || value instanceof Boolean
+                        || value instanceof de.bwaldvogel.mongo.bson.ObjectId)) {
+                    return null; // a field not in the prefix, null, an operator, an array, a pattern...
+                }
+                values.add(value);
+            }
+            return new KeyValue(values).normalized(); // as the index's keys are
         }
     }
 

@@ -242,11 +242,8 @@ class OrderedIndexH2BackendTest {
      */
     @Test
     void inQueriesAnswerWhatValueByValueMatchingAnswers() {
-        try (EmbeddedMongo onFile = EmbeddedMongo.onFile(dataDir); EmbeddedMongo reference = EmbeddedMongo.inMemory();
-                MongoClient a = MongoClients.create(onFile.connectionString("t"));
-                MongoClient b = MongoClients.create(reference.connectionString("t"))) {
-            List<MongoCollection<Document>> both = List.of(a.getDatabase("t").getCollection("c"),
-                    b.getDatabase("t").getCollection("c"));
+        try (AgainstMemory stores = AgainstMemory.on(dataDir)) {
+            List<MongoCollection<Document>> both = stores.collections("c");
             Random random = new Random(7);
             for (MongoCollection<Document> c : both) {
                 c.createIndex(Indexes.ascending("ref"), new IndexOptions().unique(true).sparse(true));
@@ -283,6 +280,74 @@ class OrderedIndexH2BackendTest {
                 }
             }
         }
+    }
+
+    /**
+     * A query for the first fields of a compound unique index is answered from that index, as MongoDB
+     * answers it: the same documents as mongo-java-server's memory backend finds by scanning.
+     */
+    @Test
+    void a_query_on_the_first_fields_of_a_compound_index_is_a_range_of_it() {
+        try (AgainstMemory stores = AgainstMemory.on(dataDir)) {
+            List<MongoCollection<Document>> both = stores.collections("c");
+            for (MongoCollection<Document> c : both) {
+                c.createIndex(Indexes.ascending("owner", "kind", "_id"), new IndexOptions().unique(true));
+                List<Document> docs = new ArrayList<>();
+                for (int i = 0; i < 400; i++) {
+                    Object owner = switch (i % 7) { // strings, numbers of every kind, arrays, nothing
+                        case 0 -> (long) (i % 5);
+                        case 1 -> i % 5;
+                        case 2 -> (double) (i % 5);
+                        case 3 -> List.of("m" + i % 5, "m" + (i + 1) % 5);
+                        case 4 -> null;
+                        default -> "m" + i % 5;
+                    };
+                    Document doc = new Document("_id", "c" + i).append("kind", i % 3 == 0 ? "server" : "client");
+                    docs.add(i % 7 == 6 ? doc : doc.append("owner", owner));
+                }
+                c.insertMany(docs);
+            }
+            List<Document> queries = new ArrayList<>();
+            for (Object owner : List.<Object>of("m0", "m3", "m9", 2L, 2, 2.0, 4L)) {
+                queries.add(new Document("owner", owner));
+                queries.add(new Document("kind", "server").append("owner", owner));
+            }
+            for (Document query : queries) {
+                List<Object> got = new ArrayList<>();
+                List<Object> expected = new ArrayList<>();
+                both.get(0).find(query).forEach(d -> got.add(d.get("_id")));
+                both.get(1).find(query).forEach(d -> expected.add(d.get("_id")));
+                assertThat(got).as("%s", query).containsExactlyInAnyOrderElementsOf(expected);
+                assertThat(expected.isEmpty()).as("%s finds nothing", query).isEqualTo(query.containsValue("m9"));
+            }
+        }
+    }
+
+    @Test
+    void only_plain_values_of_a_proper_prefix_take_the_range() {
+        MVStore store = new MVStore.Builder().open();
+        MVMap<KeyValue, Object> map = store.openMap("i", OrderedIndexH2Backend.keyOrdered());
+        OrderedIndexH2Backend.OrderedIndex index = new OrderedIndexH2Backend.OrderedIndex(map, "i",
+                List.of(new de.bwaldvogel.mongo.backend.IndexKey("owner", true),
+                        new de.bwaldvogel.mongo.backend.IndexKey("_id", true)), false);
+        for (int i = 0; i < 50; i++) {
+            map.put(new KeyValue(List.of("m" + i % 5, "c" + i)), "c" + i);
+        }
+        map.put(new KeyValue(java.util.Arrays.asList(null, "c-none")), "c-none");
+        de.bwaldvogel.mongo.bson.Document byOwner = new de.bwaldvogel.mongo.bson.Document("owner", "m3");
+        assertThat(index.canHandle(byOwner)).isTrue();
+        assertThat(index.getPositions(byOwner)).containsExactly("c13", "c18", "c23", "c28", "c3", "c33", "c38", "c43",
+                "c48", "c8");
+        assertThat(index.getPositions(new de.bwaldvogel.mongo.bson.Document("owner", "m7"))).isEmpty();
+        for (de.bwaldvogel.mongo.bson.Document notAPrefix : List.of(
+                new de.bwaldvogel.mongo.bson.Document("_id", "c3"),
+                new de.bwaldvogel.mongo.bson.Document("owner", null),
+                new de.bwaldvogel.mongo.bson.Document("owner", new de.bwaldvogel.mongo.bson.Document("$gt", "m1")),
+                new de.bwaldvogel.mongo.bson.Document("owner", List.of("m1")),
+                new de.bwaldvogel.mongo.bson.Document("owner", "m1").append("other", 1))) {
+            assertThat(index.prefixOf(notAPrefix)).as("%s", notAPrefix).isNull();
+        }
+        store.close();
     }
 
     /**
@@ -461,6 +526,34 @@ class OrderedIndexH2BackendTest {
             MongoCollection<Document> docs = served.collection("docs");
             assertThat(docs.countDocuments()).isEqualTo(1 + writers * each);
             assertThat(docs.find(eq("_id", "never made durable")).first()).isNull();
+        }
+    }
+
+    /**
+     * The embedded store on a file under {@code dir} and, as the reference, mongo-java-server's memory
+     * backend (none of this backend's paths), each with a client.
+     */
+    private record AgainstMemory(EmbeddedMongo onFile, EmbeddedMongo reference, MongoClient a, MongoClient b)
+            implements AutoCloseable {
+
+        static AgainstMemory on(Path dir) {
+            EmbeddedMongo onFile = EmbeddedMongo.onFile(dir);
+            EmbeddedMongo reference = EmbeddedMongo.inMemory();
+            return new AgainstMemory(onFile, reference, MongoClients.create(onFile.connectionString("t")),
+                    MongoClients.create(reference.connectionString("t")));
+        }
+
+        /** The collection of that name on the file (first) and in the reference (second). */
+        List<MongoCollection<Document>> collections(String name) {
+            return List.of(a.getDatabase("t").getCollection(name), b.getDatabase("t").getCollection(name));
+        }
+
+        @Override
+        public void close() {
+            a.close();
+            b.close();
+            reference.close();
+            onFile.close();
         }
     }
 
