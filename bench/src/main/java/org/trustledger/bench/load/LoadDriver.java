@@ -134,9 +134,16 @@ public final class LoadDriver {
         }
     }
 
+    /** The server's JVM options: those given ({alg} replaced by the tag) and what the profiler needs. */
+    private List<String> serverJvm(String tag) {
+        List<String> jvm = new ArrayList<>(settings.serverJvmOptions().stream().map(o -> o.replace("{alg}", tag)).toList());
+        jvm.addAll(profiler.serverJvmOptions());
+        return jvm;
+    }
+
     private void serverPhases(String algorithm, boolean ledgerFigures) {
         progress("starting the server with " + algorithm + " CA keys...");
-        List<String> jvm = settings.serverJvmOptions().stream().map(o -> o.replace("{alg}", algorithm)).toList();
+        List<String> jvm = serverJvm(algorithm);
         try (ServerUnderTest server = ServerUnderTest.start(settings.jar(), settings.genesis(), algorithm,
                 settings.outDir(), jvm, Map.of());
              Http http = new Http(server.port)) {
@@ -348,7 +355,7 @@ public final class LoadDriver {
                 settings.demoMembers());
         progress(String.format(Locale.ROOT, "a store with a generated web of trust of %,d members...",
                 settings.demoMembers()));
-        List<String> jvm = settings.serverJvmOptions().stream().map(o -> o.replace("{alg}", "store")).toList();
+        List<String> jvm = serverJvm("store");
         long deadline = System.nanoTime() + settings.demoBudget().toNanos();
         ServerUnderTest started = null;
         try (ServerUnderTest server = ServerUnderTest.start(settings.jar(), settings.genesis(), "EC-P256",
