@@ -18,7 +18,6 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.bc.BcX509ExtensionUtils;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.trustledger.issuance.api.CaId;
 import org.trustledger.issuance.api.CertificateIssued;
 import org.trustledger.issuance.api.CertificateKind;
@@ -27,7 +26,6 @@ import org.trustledger.issuance.api.IssuanceRefusal;
 import org.trustledger.issuance.api.IssuanceRefusalCode;
 import org.trustledger.issuance.api.NameVariant;
 import org.trustledger.issuance.api.RequestCertificateCommand;
-import org.trustledger.issuance.ca.BouncyCastle;
 import org.trustledger.issuance.ca.CaHierarchy;
 import org.trustledger.issuance.x509.CertificateTemplate;
 import org.trustledger.issuance.x509.Linter;
@@ -223,15 +221,13 @@ public class IssuanceDesk {
                     + " linted; not issued.");
         }
         try {
-            if (!signed.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(BouncyCastle.PROVIDER)
-                    .build(cas.signer(r.issuer()).publicKey()))) {
+            if (!signed.isSignatureValid(cas.signer(r.issuer()).verifier())) {
                 throw new IllegalStateException("The CA's signature on " + r.serial() + " does not verify; not issued.");
             }
             byte[] der = signed.getEncoded();
             return new CertificateIssued(r.requestId(), r.memberId(), r.serial(), r.issuer(), Pem.certificate(der),
                     Pem.sha256Fingerprint(der), clock.instant());
-        } catch (IOException | org.bouncycastle.operator.OperatorCreationException
-                 | org.bouncycastle.cert.CertException e) {
+        } catch (IOException | org.bouncycastle.cert.CertException e) {
             throw new IllegalStateException("Cannot finish certificate " + r.serial() + ": " + e.getMessage(), e);
         }
     }

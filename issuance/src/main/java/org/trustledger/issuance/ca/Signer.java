@@ -3,6 +3,9 @@ package org.trustledger.issuance.ca;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.ContentVerifierProvider;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 
 /**
  * A CA's signing key, wherever it lives: in memory after loading an encrypted PKCS#12 file
@@ -23,6 +26,15 @@ public interface Signer {
      * {@code SHA512}; the signature algorithm (ECDSA or RSA) follows from the key.
      */
     ContentSigner contentSigner(String digest);
+
+    /** Checks signatures made by this key (of what it signed, before it leaves the CA). */
+    default ContentVerifierProvider verifier() {
+        try {
+            return new JcaContentVerifierProviderBuilder().setProvider(BouncyCastle.PROVIDER).build(publicKey());
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException("Cannot check signatures of " + certificate().getSubjectX500Principal(), e);
+        }
+    }
 
     /** JCA signature algorithm name for a key algorithm ({@code EC} or {@code RSA}) and a digest. */
     static String signatureAlgorithm(String keyAlgorithm, String digest) {
