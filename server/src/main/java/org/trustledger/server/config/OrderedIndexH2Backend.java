@@ -468,7 +468,6 @@ class OrderedIndexH2Backend extends H2Backend {
      */
     static final class BsonDocuments extends BasicDataType<Document> {
 
-
         /**
          * What a document occupies, estimated from its content. H2 splits a page once its entries' memory
          * passes 16 KB, and re-encodes a changed page whole at the next commit. With one average size for
