@@ -93,6 +93,22 @@ public final class EmbeddedMongo implements AutoCloseable {
                     log.warn("Periodic commit of the embedded store failed", e);
                 }
             }, 1, 1, TimeUnit.SECONDS);
+            committer.schedule(this::compactionStep, 200, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Compacts the store a step at a time, in the store's thread, as often as the step asks. */
+    private void compactionStep() {
+        long next = 200;
+        try {
+            next = backend.compactionStep();
+        } catch (RuntimeException e) {
+            log.warn("Compaction of the embedded store failed", e);
+        }
+        try {
+            committer.schedule(this::compactionStep, next, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
         }
     }
 
@@ -133,7 +149,15 @@ public final class EmbeddedMongo implements AutoCloseable {
             // autoCommitBufferSize 0: H2 would otherwise commit from inside a write, in whichever thread
             // pushed the unsaved changes past its buffer (about 19 MB; a rebuild does that every few
             // batches), and so in the middle of a command: see OrderedIndexH2Backend's commit lock.
-            store = new MVStore.Builder().fileName(file.toString()).cacheSize(256).autoCommitBufferSize(0).open();
+            // The file store is ours only for its compaction step (SparseChunkFileStore); the store closes it.
+            SparseChunkFileStore files = new SparseChunkFileStore(256);
+            files.open(file.toString(), false, null);
+            try {
+                store = new MVStore.Builder().adoptFileStore(files).autoCommitBufferSize(0).open();
+            } catch (RuntimeException e) {
+                files.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
             throw new IllegalStateException("Cannot open the embedded store " + file
                     + " (is another trust-ledger server using this data directory?)", e);

@@ -183,26 +183,46 @@ class OrderedIndexH2Backend extends H2Backend {
 
     /** Below this share of live data in the file's chunks, live pages are moved out of the sparsest ones. */
     static final int COMPACT_BELOW_FILL_RATE = 50;
-    /** How much live data one compaction moves at most (it is written by the commit that follows). */
-    static final int COMPACT_BYTES = 16 << 20;
+    /**
+     * How much live data one compaction step moves at most. The commit after the step writes it while
+     * every command waits; one step of 16 MB a second held them up to 316 ms (bench/README.md).
+     */
+    static final int COMPACT_BYTES = 2 << 20;
 
     /**
      * H2 writes every commit to new chunks and reuses a chunk's space only once none of its pages is live
      * any more. Its own background thread also moves the live pages out of sparse chunks; that thread is
-     * off here (it commits when it likes, in the middle of a command), so this does its part: when the
-     * chunks hold less than {@value #COMPACT_BELOW_FILL_RATE} % live data, the live pages of the sparsest
-     * chunks (up to {@value #COMPACT_BYTES} bytes) are rewritten and committed, and those chunks become
-     * free. Without it a store of a million events grew to 25 GB. Rewriting a page does not change what
-     * it holds, so it may happen while commands run; only the commit waits for them.
+     * off here (it commits when it likes, in the middle of a command), so this does its part, a small
+     * step at a time ({@link #compactionStep}): when the chunks hold less than
+     * {@value #COMPACT_BELOW_FILL_RATE} % live data, the live pages of chunks no fuller than average (up
+     * to {@value #COMPACT_BYTES} bytes; {@link SparseChunkFileStore}) are rewritten and committed, and
+     * those chunks become free. Without it a store of a million events grew to 25 GB. Rewriting a page
+     * does not change what it holds, so it may happen while commands run; only the commit waits for them.
      */
     void compactIfSparse() {
+        compactionStep();
+    }
+
+    /** Below this share of live data, compaction has fallen behind the writes: its steps come back to back. */
+    static final int COMPACT_BEHIND_FILL_RATE = 40;
+
+    /**
+     * One step of {@link #compactIfSparse}; returns how long to wait before the next, in ms: 200, or 50
+     * while the chunks hold less than {@value #COMPACT_BEHIND_FILL_RATE} % live data (a rebuild writes
+     * faster than a step every 200 ms frees).
+     */
+    long compactionStep() {
         FileStore<?> files = mvStore.getFileStore();
-        if (files == null || files.getChunksFillRate() >= COMPACT_BELOW_FILL_RATE) {
-            return;
+        int fillRate = files == null ? 100 : files.getChunksFillRate();
+        if (fillRate >= COMPACT_BELOW_FILL_RATE) {
+            return 200;
         }
-        if (mvStore.compact(COMPACT_BELOW_FILL_RATE, COMPACT_BYTES)) {
+        boolean moved = files instanceof SparseChunkFileStore sparse ? sparse.rewriteSparseChunks(COMPACT_BYTES)
+                : mvStore.compact(COMPACT_BELOW_FILL_RATE, COMPACT_BYTES);
+        if (moved) {
             commit();
         }
+        return moved && fillRate < COMPACT_BEHIND_FILL_RATE ? 50 : 200;
     }
 
     /** The share of live data in the store's chunks, in percent (what {@link #compactIfSparse} keeps up). */
