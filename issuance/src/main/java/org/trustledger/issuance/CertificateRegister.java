@@ -55,9 +55,11 @@ public class CertificateRegister implements CertificateCheck {
     private final MongoCollection<Document> certificates;
     private final MongoCollection<Document> requests;
     private final MongoDatabase database;
+    private final OcspResponseStore ocspResponses;
 
     public CertificateRegister(MongoDatabase database) {
         this.database = database;
+        this.ocspResponses = new OcspResponseStore(database);
         MongoCollections.ensure(database, "certificates", "certificate_requests");
         MongoCollections.ensure(database, allRevocations().toArray(String[]::new));
         this.certificates = database.getCollection("certificates");
@@ -120,7 +122,7 @@ public class CertificateRegister implements CertificateCheck {
                 .append("revokedAt", Date.from(e.revokedAt())).append("reason", e.reason().name()),
                 new ReplaceOptions().upsert(true));
         // After the revocation itself is recorded: no pre-signed "good" response may outlive it.
-        OcspResponseStore.revoke(database, e.issuer(), new java.math.BigInteger(e.serial(), 16));
+        ocspResponses.revoke(e.issuer(), new java.math.BigInteger(e.serial(), 16));
         requests.updateOne(eq("_id", e.requestId()), Updates.combine(Updates.set("outcome", "REVOKED"),
                 Updates.set("lastSeq", seq)));
     }
@@ -132,10 +134,15 @@ public class CertificateRegister implements CertificateCheck {
         for (String name : names) {
             database.getCollection(name).deleteMany(new Document());
         }
-        OcspResponseStore.clear(database);
+        ocspResponses.clear();
     }
 
     // ---- reads --------------------------------------------------------------------------------------
+
+    /** This node's pre-signed OCSP responses: the register voids them as it applies revocations; the responder serves them. */
+    public OcspResponseStore ocspResponses() {
+        return ocspResponses;
+    }
 
     /** The outcome of a request: REFUSED (with code and reason), RESERVED, ISSUED or REVOKED. */
     public record RequestOutcome(String requestId, String memberId, String outcome, String serial,

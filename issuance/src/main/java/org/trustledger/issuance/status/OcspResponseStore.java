@@ -10,9 +10,11 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.ReplaceOptions;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.bson.Document;
 import org.bson.types.Binary;
@@ -29,11 +31,26 @@ import org.trustledger.issuance.api.CaId;
  * revocation, after it has recorded the revocation itself; a "good" response is stored only where no
  * tombstone is, so a response signed from the register just before the revocation loses the race
  * (its insert hits the tombstone's key) and the next request signs "revoked".
+ *
+ * <p>Each node keeps what it read or wrote in memory ({@link #CACHED_GOOD_FOR} for a "good" response,
+ * for good once revoked): the store's query was a third of an OCSP answer's CPU (bench/README, figure
+ * 6). One instance per node, shared by the register (whose revocations replace the entry at once) and
+ * the responder. A revocation applied by another node's register reaches this node's answers at most
+ * {@link #CACHED_GOOD_FOR} after its tombstone is written.
  */
 public class OcspResponseStore {
 
     static final String COLLECTION = "ocsp_responses";
+    /** How long a "good" response read from the store is served from memory before it is read again. */
+    public static final Duration CACHED_GOOD_FOR = Duration.ofSeconds(1);
+    /** Entries kept in memory; past it, "good" ones are dropped (then all, if still past it). */
+    static final int MAX_CACHED = 50_000;
     private final MongoCollection<Document> responses;
+    private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+
+    /** A stored response as this node last saw it, and until when (System.nanoTime) a "good" one may be served. */
+    private record Cached(Stored stored, long goodUntil) {
+    }
 
     public OcspResponseStore(MongoDatabase database) {
         MongoCollections.ensure(database, COLLECTION);
@@ -49,8 +66,34 @@ public class OcspResponseStore {
     }
 
     public Optional<Stored> find(CaId ca, BigInteger serial) {
-        Document d = responses.find(eq("_id", id(ca, serial))).first();
-        return d == null ? Optional.empty() : Optional.of(stored(d));
+        String id = id(ca, serial);
+        Cached cached = cache.get(id);
+        if (cached != null && (cached.stored().revoked() || System.nanoTime() - cached.goodUntil() < 0)) {
+            return Optional.of(cached.stored());
+        }
+        Document d = responses.find(eq("_id", id)).first();
+        if (d == null) {
+            return Optional.empty();
+        }
+        Stored stored = stored(d);
+        remember(id, stored);
+        return Optional.of(stored);
+    }
+
+    /**
+     * Keeps what was read or written; never lets a "good" response replace a revoked one or a tombstone
+     * (a read from before a revocation may finish after it).
+     */
+    private void remember(String id, Stored stored) {
+        if (cache.size() >= MAX_CACHED) {
+            cache.values().removeIf(c -> !c.stored().revoked());
+            if (cache.size() >= MAX_CACHED) {
+                cache.clear();
+            }
+        }
+        long goodUntil = System.nanoTime() + CACHED_GOOD_FOR.toNanos();
+        cache.compute(id, (key, before) -> before != null && before.stored().revoked() && !stored.revoked() ? before
+                : new Cached(stored, goodUntil));
     }
 
     private static Stored stored(Document d) {
@@ -75,18 +118,24 @@ public class OcspResponseStore {
                 throw e;
             }
             // a tombstone is there: the certificate was revoked while this "good" response was signed
+            cache.remove(doc.getString("_id"));
+            return;
         }
+        remember(doc.getString("_id"), new Stored(der, producedAt, revoked));
     }
 
     /** The register applied a revocation: whatever was pre-signed for the certificate is void. */
-    public static void revoke(MongoDatabase database, CaId ca, BigInteger serial) {
-        database.getCollection(COLLECTION).replaceOne(eq("_id", id(ca, serial)),
-                new Document("_id", id(ca, serial)).append("revoked", true), new ReplaceOptions().upsert(true));
+    public void revoke(CaId ca, BigInteger serial) {
+        String id = id(ca, serial);
+        responses.replaceOne(eq("_id", id), new Document("_id", id).append("revoked", true),
+                new ReplaceOptions().upsert(true));
+        cache.put(id, new Cached(new Stored(null, null, true), System.nanoTime()));
     }
 
     /** Forgets every pre-signed response (the register is being rebuilt from the ledger). */
-    public static void clear(MongoDatabase database) {
-        database.getCollection(COLLECTION).deleteMany(new Document());
+    public void clear() {
+        responses.deleteMany(new Document());
+        cache.clear();
     }
 
     /** Each stored response's CA and serial, for the background refresh. */

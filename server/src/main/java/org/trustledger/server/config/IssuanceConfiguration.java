@@ -29,7 +29,6 @@ import org.trustledger.issuance.ca.Pkcs12KeyHome;
 import org.trustledger.issuance.openpgp.OpenPgpCa;
 import org.trustledger.issuance.status.CrlPublisher;
 import org.trustledger.issuance.status.OcspResponder;
-import org.trustledger.issuance.status.OcspResponseStore;
 import org.trustledger.query.MemberReadModel;
 import org.trustledger.query.OrganisationProjection;
 
@@ -146,8 +145,8 @@ public class IssuanceConfiguration {
     }
 
     @Bean
-    OcspResponder ocspResponder(MongoDatabase db, CertificateRegister register, CaHierarchy cas, Clock clock) {
-        return new OcspResponder(register, cas, new OcspResponseStore(db), clock);
+    OcspResponder ocspResponder(CertificateRegister register, CaHierarchy cas, Clock clock) {
+        return new OcspResponder(register, cas, register.ocspResponses(), clock);
     }
 
     @Bean
