@@ -171,14 +171,13 @@ class OrderedIndexH2Backend extends H2Backend {
     }
 
     /**
-     * The periodic work of the store's own thread (about once a second): commits what changed since the
-     * last commit (what is not durable at once), then compacts when the file has become sparse.
+     * The periodic commit of the store's own thread (about once a second): commits what changed since the
+     * last commit (what is not durable at once). Compaction has its own schedule ({@link #compactionStep}).
      */
     void commitIfChanged() {
         if (mvStore.hasUnsavedChanges()) {
             commit();
         }
-        compactIfSparse();
     }
 
     /** Below this share of live data in the file's chunks, live pages are moved out of the sparsest ones. */
@@ -198,18 +197,9 @@ class OrderedIndexH2Backend extends H2Backend {
      * to {@value #COMPACT_BYTES} bytes; {@link SparseChunkFileStore}) are rewritten and committed, and
      * those chunks become free. Without it a store of a million events grew to 25 GB. Rewriting a page
      * does not change what it holds, so it may happen while commands run; only the commit waits for them.
-     */
-    void compactIfSparse() {
-        compactionStep();
-    }
-
-    /** Below this share of live data, compaction has fallen behind the writes: its steps come back to back. */
-    static final int COMPACT_BEHIND_FILL_RATE = 40;
-
-    /**
-     * One step of {@link #compactIfSparse}; returns how long to wait before the next, in ms: 200, or 50
-     * while the chunks hold less than {@value #COMPACT_BEHIND_FILL_RATE} % live data (a rebuild writes
-     * faster than a step every 200 ms frees).
+     *
+     * <p>Returns how long to wait before the next step, in ms: 200, or 50 while the chunks hold less than
+     * {@value #COMPACT_BEHIND_FILL_RATE} % live data (a rebuild writes faster than a step every 200 ms frees).
      */
     long compactionStep() {
         FileStore<?> files = mvStore.getFileStore();
@@ -225,7 +215,10 @@ class OrderedIndexH2Backend extends H2Backend {
         return moved && fillRate < COMPACT_BEHIND_FILL_RATE ? 50 : 200;
     }
 
-    /** The share of live data in the store's chunks, in percent (what {@link #compactIfSparse} keeps up). */
+    /** Below this share of live data, compaction has fallen behind the writes: its steps come back to back. */
+    static final int COMPACT_BEHIND_FILL_RATE = 40;
+
+    /** The share of live data in the store's chunks, in percent (what {@link #compactionStep} keeps up). */
     int chunksFillRate() {
         FileStore<?> files = mvStore.getFileStore();
         return files == null ? 100 : files.getChunksFillRate();

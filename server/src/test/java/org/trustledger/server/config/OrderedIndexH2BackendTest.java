@@ -411,6 +411,15 @@ class OrderedIndexH2BackendTest {
         }
     }
 
+    /** Documents 0 to n - 1, each {@code v: 0} and the filler. */
+    private static void insertFilled(MongoCollection<Document> docs, int n, String filler) {
+        List<Document> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            all.add(new Document("_id", i).append("v", 0).append("filler", filler));
+        }
+        docs.insertMany(all);
+    }
+
     /**
      * A compaction step moves the live pages of the sparsest chunks, a little at a time, while writes go
      * on: the chunks' fill rate rises to the threshold, and nothing is lost.
@@ -422,11 +431,7 @@ class OrderedIndexH2BackendTest {
             assertThat(served.store().getFileStore()).isInstanceOf(SparseChunkFileStore.class);
             MongoCollection<Document> docs = served.collection("docs");
             String filler = "x".repeat(500);
-            List<Document> all = new ArrayList<>();
-            for (int i = 0; i < 4_000; i++) {
-                all.add(new Document("_id", i).append("v", 0).append("filler", filler));
-            }
-            docs.insertMany(all);
+            insertFilled(docs, 4_000, filler);
             backend.commit();
             Random random = new Random(5);
             for (int round = 1; round <= 400 && backend.chunksFillRate() >= 30; round++) {
@@ -468,12 +473,7 @@ class OrderedIndexH2BackendTest {
             try (Served served = Served.on(dir)) {
                 OrderedIndexH2Backend backend = served.backend();
                 MongoCollection<Document> docs = served.collection("docs");
-                String filler = "y".repeat(1_000);
-                List<Document> all = new ArrayList<>();
-                for (int i = 0; i < 1_000; i++) {
-                    all.add(new Document("_id", i).append("v", 0).append("filler", filler));
-                }
-                docs.insertMany(all);
+                insertFilled(docs, 1_000, "y".repeat(1_000));
                 backend.commit();
                 Random random = new Random(3);
                 int appended = 1_000;
@@ -489,7 +489,8 @@ class OrderedIndexH2BackendTest {
                         docs.updateOne(eq("_id", random.nextInt(1_000)), new Document("$set", new Document("v", round)));
                     }
                     if (compacting == 1) {
-                        backend.commitIfChanged();
+                        backend.commitIfChanged(); // the store thread's two tasks
+                        backend.compactionStep();
                     } else {
                         backend.commit();
                     }
