@@ -64,9 +64,12 @@ public class CertificateRegister implements CertificateCheck {
         MongoCollections.ensure(database, allRevocations().toArray(String[]::new));
         this.certificates = database.getCollection("certificates");
         this.requests = database.getCollection("certificate_requests");
-        certificates.createIndex(Indexes.ascending("memberId", "_id"),
-                new IndexOptions().unique(true).name(BY_MEMBER));
-        database.getCollection("member_certificates").drop(); // the per-member lists of before (see above)
+        indexByMember();
+        if (database.listCollectionNames().into(new java.util.HashSet<>()).contains("member_certificates")) {
+            // The per-member lists of before (see above). Only if there: the embedded server logs an
+            // error for the drop of a collection that does not exist.
+            database.getCollection("member_certificates").drop();
+        }
     }
 
     /** One collection per CRL shard: a shard's CRL is built from its own collection, never a scan of all. */
@@ -131,10 +134,13 @@ public class CertificateRegister implements CertificateCheck {
     void reset() {
         List<String> names = new java.util.ArrayList<>(List.of("certificates", "certificate_requests"));
         names.addAll(allRevocations());
-        for (String name : names) {
-            database.getCollection(name).deleteMany(new Document());
-        }
+        MongoCollections.recreate(database, names.toArray(String[]::new));
+        indexByMember();
         ocspResponses.clear();
+    }
+
+    private void indexByMember() {
+        certificates.createIndex(Indexes.ascending("memberId", "_id"), new IndexOptions().unique(true).name(BY_MEMBER));
     }
 
     // ---- reads --------------------------------------------------------------------------------------

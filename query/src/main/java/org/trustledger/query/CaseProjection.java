@@ -27,8 +27,10 @@ import org.trustledger.ledger.eventstore.MongoCollections;
 public class CaseProjection {
 
     private final MongoCollection<Document> cases;
+    private final MongoDatabase database;
 
     public CaseProjection(MongoDatabase database) {
+        this.database = database;
         MongoCollections.ensure(database, ReadModelCollections.CASES, "case_access");
         this.cases = database.getCollection(ReadModelCollections.CASES);
         this.access = database.getCollection("case_access");
@@ -87,8 +89,7 @@ public class CaseProjection {
 
     @ResetHandler
     void reset() {
-        cases.deleteMany(new Document());
-        access.deleteMany(new Document());
+        MongoCollections.recreate(database, ReadModelCollections.CASES, "case_access");
     }
 
     private void update(String caseId, long seq, Consumer<Document> change) {

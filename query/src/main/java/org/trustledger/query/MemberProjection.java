@@ -77,8 +77,10 @@ public class MemberProjection {
     private final MongoCollection<Document> status;
     private final MongoCollection<Document> pending;
     private final MongoCollection<Document> given;
+    private final MongoDatabase database;
 
     public MemberProjection(MongoDatabase database) {
+        this.database = database;
         MongoCollections.ensure(database, ReadModelCollections.MEMBERS, ReadModelCollections.ASSURANCES,
                 ReadModelCollections.MEMBER_EMAILS, ReadModelCollections.PROJECTION_STATUS,
                 ReadModelCollections.PENDING_VERIFICATIONS, ReadModelCollections.MEMBER_GIVEN);
@@ -367,12 +369,10 @@ public class MemberProjection {
 
     @ResetHandler
     void reset() {
-        members.deleteMany(new Document());
-        assurances.deleteMany(new Document());
-        emails.deleteMany(new Document());
+        MongoCollections.recreate(database, ReadModelCollections.MEMBERS, ReadModelCollections.ASSURANCES,
+                ReadModelCollections.MEMBER_EMAILS, ReadModelCollections.PENDING_VERIFICATIONS,
+                ReadModelCollections.MEMBER_GIVEN);
         status.deleteOne(eq("_id", PROCESSING_GROUP));
-        pending.deleteMany(new Document());
-        given.deleteMany(new Document());
     }
 
     /** Applies an event of the member's stream once: skipped when the document has seen it already. */

@@ -31,8 +31,10 @@ public class OrganisationProjection {
 
     static final String ORGANISATIONS = "organisations";
     private final MongoCollection<Document> organisations;
+    private final MongoDatabase database;
 
     public OrganisationProjection(MongoDatabase database) {
+        this.database = database;
         MongoCollections.ensure(database, ORGANISATIONS);
         this.organisations = database.getCollection(ORGANISATIONS);
     }
@@ -78,7 +80,7 @@ public class OrganisationProjection {
 
     @ResetHandler
     void reset() {
-        organisations.deleteMany(new Document());
+        MongoCollections.recreate(database, ORGANISATIONS);
     }
 
     private void update(String id, long seq, Consumer<Document> change) {

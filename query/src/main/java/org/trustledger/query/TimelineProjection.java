@@ -64,6 +64,7 @@ public class TimelineProjection {
 
     private final MongoCollection<Document> entries;
     private final MongoCollection<Document> heads;
+    private final MongoDatabase database;
     /** How many members' histories are kept in memory. */
     static final int CACHED_MEMBERS = 2_000;
     private final Map<String, List<Stored>> cache = new java.util.LinkedHashMap<>(256, 0.75f, true) {
@@ -74,6 +75,7 @@ public class TimelineProjection {
     };
 
     public TimelineProjection(MongoDatabase database) {
+        this.database = database;
         MongoCollections.ensure(database, ENTRIES, HEADS);
         this.entries = database.getCollection(ENTRIES);
         this.heads = database.getCollection(HEADS);
@@ -143,8 +145,7 @@ public class TimelineProjection {
         synchronized (cache) {
             cache.clear();
         }
-        entries.deleteMany(new Document());
-        heads.deleteMany(new Document());
+        MongoCollections.recreate(database, ENTRIES, HEADS);
     }
 
     /**

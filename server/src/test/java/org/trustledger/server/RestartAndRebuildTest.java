@@ -132,12 +132,14 @@ class RestartAndRebuildTest {
     @Test
     void the_start_up_switch_rebuilds_every_projection_to_the_same_state() throws Exception {
         List<Document> members;
+        List<Document> timeline;
         try (ConfigurableApplicationContext first = start()) {
             GraphQlHttp api = client(first);
             String email = "switch@example.org";
             api.registerAndVerify(email, "1975-05-05");
             api.as(FOUNDERS[0]).data(GraphQlHttp.ASSURE, Map.of("input", GraphQlHttp.assurance(api.memberId(FOUNDERS[0]), email, "1975-05-05", 20)));
             members = all(first.getBean(MongoDatabase.class), "member_view");
+            timeline = all(first.getBean(MongoDatabase.class), "member_timeline");
             // Damage the read model behind the projection's back: only a rebuild can bring it back.
             first.getBean(MongoDatabase.class).getCollection("member_view").deleteMany(new Document());
         }
@@ -148,6 +150,13 @@ class RestartAndRebuildTest {
                 Thread.sleep(50);
             }
             assertThat(all(db, "member_view")).isEqualTo(members);
+            while (!all(db, "member_timeline").equals(timeline) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(all(db, "member_timeline")).isNotEmpty().isEqualTo(timeline);
+            // The reset drops the read models' collections: the certificates' index by member is back.
+            assertThat(db.getCollection("certificates").listIndexes().map(i -> i.getString("name")).into(new ArrayList<>()))
+                    .contains("by_member");
             assertThat(second.getBean(org.trustledger.server.rebuild.ProjectionRebuild.class).status())
                     .extracting(org.trustledger.server.rebuild.ProjectionRebuild.Status::name).contains("members", "history");
         }

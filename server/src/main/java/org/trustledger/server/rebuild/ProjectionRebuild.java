@@ -59,21 +59,26 @@ public class ProjectionRebuild implements ApplicationRunner {
         }
     }
 
+    /**
+     * Stops every processor to rebuild at once, then resets each and starts them again. A tracking
+     * processor stops only once its thread has finished waiting for new events (up to a second when idle):
+     * stopped one after the other, that wait came once per processor, and the bench's rebuild of 33,884
+     * events spent more than 2 of its 5 s before the last processor had even started.
+     */
     public synchronized List<Status> rebuild() {
-        int replaying = 0;
-        for (Map.Entry<String, StreamingEventProcessor> e : processors().entrySet()) {
-            if (e.getKey().equals(MailOutbox.PROCESSING_GROUP) || e.getKey().equals(RevocationOrders.PROCESSING_GROUP)) {
-                continue;
-            }
-            StreamingEventProcessor p = e.getValue();
-            p.shutDown();
-            p.resetTokens();
+        Map<String, StreamingEventProcessor> rebuilt = new java.util.TreeMap<>(processors());
+        rebuilt.keySet().removeAll(List.of(MailOutbox.PROCESSING_GROUP, RevocationOrders.PROCESSING_GROUP));
+        java.util.concurrent.CompletableFuture.allOf(rebuilt.values().stream().map(StreamingEventProcessor::shutdownAsync)
+                .toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+        for (Map.Entry<String, StreamingEventProcessor> e : rebuilt.entrySet()) {
+            e.getValue().resetTokens();
             progress.forget(e.getKey());
-            p.start();
-            log.info("Projection {} is replaying from the start of the ledger", e.getKey());
-            replaying++;
         }
-        log.info("Rebuild under way: {} projections replaying (mail outbox and revocation orders left alone)", replaying);
+        for (Map.Entry<String, StreamingEventProcessor> e : rebuilt.entrySet()) {
+            e.getValue().start();
+            log.info("Projection {} is replaying from the start of the ledger", e.getKey());
+        }
+        log.info("Rebuild under way: {} projections replaying (mail outbox and revocation orders left alone)", rebuilt.size());
         return status();
     }
 
