@@ -351,6 +351,87 @@ class OrderedIndexH2BackendTest {
     }
 
     /**
+     * The index's own path for documents whose indexed fields are top-level strings gives the keys
+     * mongo-java-server's code gives, and every other document still goes that code's way.
+     */
+    @Test
+    void plain_string_keys_are_the_ones_mongo_java_server_computes() {
+        MVStore store = new MVStore.Builder().open();
+        List<de.bwaldvogel.mongo.backend.IndexKey> keys = List.of(new de.bwaldvogel.mongo.backend.IndexKey("owner", true),
+                new de.bwaldvogel.mongo.backend.IndexKey("_id", true));
+        OrderedIndexH2Backend.OrderedIndex index = new OrderedIndexH2Backend.OrderedIndex(
+                store.openMap("i", OrderedIndexH2Backend.keyOrdered()), "i", keys, false);
+        de.bwaldvogel.mongo.backend.memory.index.MemoryUniqueIndex reference =
+                new de.bwaldvogel.mongo.backend.memory.index.MemoryUniqueIndex("i", keys, false);
+        List<de.bwaldvogel.mongo.bson.Document> documents = new ArrayList<>();
+        documents.add(new de.bwaldvogel.mongo.bson.Document("_id", "a").append("owner", "m1"));
+        documents.add(new de.bwaldvogel.mongo.bson.Document("_id", "b").append("owner", ""));
+        for (Object owner : java.util.Arrays.asList(2L, 2, 2.0, -0.0, Long.MAX_VALUE, List.of("m1", "m2"), null,
+                new de.bwaldvogel.mongo.bson.Document("x", "y"), true)) {
+            documents.add(new de.bwaldvogel.mongo.bson.Document("_id", "c").append("owner", owner));
+        }
+        documents.add(new de.bwaldvogel.mongo.bson.Document("_id", "d"));
+        documents.add(new de.bwaldvogel.mongo.bson.Document("_id", 5L).append("owner", "m1"));
+        for (de.bwaldvogel.mongo.bson.Document d : documents) {
+            assertThat(index.getKeyValues(d)).as("%s", d).isEqualTo(reference.getKeyValues(d));
+            assertThat(index.plainKey(d) != null).as("%s takes the plain path", d)
+                    .isEqualTo(d.get("owner") instanceof String && d.get("_id") instanceof String);
+        }
+        OrderedIndexH2Backend.OrderedIndex byPath = new OrderedIndexH2Backend.OrderedIndex(
+                store.openMap("p", OrderedIndexH2Backend.keyOrdered()), "p",
+                List.of(new de.bwaldvogel.mongo.backend.IndexKey("a.b", true)), false);
+        OrderedIndexH2Backend.OrderedIndex sparse = new OrderedIndexH2Backend.OrderedIndex(
+                store.openMap("s", OrderedIndexH2Backend.keyOrdered()), "s", List.of(keys.get(0)), true);
+        de.bwaldvogel.mongo.bson.Document nested = new de.bwaldvogel.mongo.bson.Document("a",
+                new de.bwaldvogel.mongo.bson.Document("b", "x")).append("owner", "m1");
+        assertThat(byPath.plainKey(nested)).isNull();
+        assertThat(sparse.plainKey(nested)).isNull();
+        store.close();
+    }
+
+    /** Through the server: duplicates refused, keys changed and removed, as the memory backend does. */
+    @Test
+    void string_keyed_writes_keep_the_unique_index_as_the_memory_backend_does() {
+        try (AgainstMemory stores = AgainstMemory.on(dataDir)) {
+            List<MongoCollection<Document>> both = stores.collections("c");
+            List<List<Object>> outcomes = new ArrayList<>();
+            for (MongoCollection<Document> c : both) {
+                List<Object> outcome = new ArrayList<>();
+                c.createIndex(Indexes.ascending("owner", "kind"), new IndexOptions().unique(true));
+                for (int i = 0; i < 60; i++) {
+                    Document doc = new Document("_id", "d" + i % 50).append("owner", "m" + i % 7)
+                            .append("kind", i % 11 == 0 ? 3 : "k" + i % 3);
+                    try {
+                        c.insertOne(doc);
+                        outcome.add("inserted " + doc.get("_id"));
+                    } catch (MongoWriteException e) {
+                        outcome.add(e.getCode());
+                    }
+                }
+                for (int i = 0; i < 50; i += 3) {
+                    try {
+                        outcome.add(c.updateOne(eq("_id", "d" + i), new Document("$set",
+                                new Document("owner", "n" + i % 4))).getModifiedCount());
+                    } catch (MongoWriteException e) {
+                        outcome.add(e.getCode());
+                    }
+                }
+                c.deleteMany(in("owner", "m1", "n2"));
+                for (String owner : List.of("m0", "m1", "n0", "n2", "n3")) {
+                    for (Object kind : List.of("k0", "k1", "k2", 3)) {
+                        List<Object> ids = new ArrayList<>();
+                        c.find(new Document("owner", owner).append("kind", kind)).forEach(d -> ids.add(d.get("_id")));
+                        outcome.add(owner + "/" + kind + " " + ids);
+                    }
+                }
+                c.find().sort(new Document("_id", 1)).forEach(outcome::add);
+                outcomes.add(outcome);
+            }
+            assertThat(outcomes.get(0)).contains(11000).isEqualTo(outcomes.get(1));
+        }
+    }
+
+    /**
      * H2 splits pages by the memory its data type reports: a document's estimate must follow its real
      * size, or pages of large documents grow far past H2's 16 KB and each commit re-encodes them whole.
      */
