@@ -464,6 +464,7 @@ public final class LoadDriver {
         String support = community.support().token();
         progress(String.format(Locale.ROOT, "rebuilding every projection from %,d events (%d of %d)...", events,
                 round, settings.rebuilds()));
+        long liveBefore = liveHeap(server, http);
         long heapBefore = heapUsed(http);
         long heapPeak = heapBefore;
         ProcessHandle process = ProcessHandle.of(server.pid()).orElseThrow();
@@ -505,11 +506,14 @@ public final class LoadDriver {
         double perSecond = events / seconds;
         double cpuSeconds = (process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L) - cpu0) / 1e9;
         String cores = String.format(Locale.ROOT, "server %.2f cores", cpuSeconds / seconds);
+        long liveAfter = liveHeap(server, http);
         details.add(String.format(Locale.ROOT, "rebuild %d of %d: %,d events in %.1f s = %,.0f events/s; heap used "
-                + "%,d MB before, at most %,d MB during (sampled every 0.2 s); %s, %.3f ms of server CPU per event; "
+                + "%,d MB before, at most %,d MB during (sampled every 0.2 s); live heap after a full GC %,d MB before, "
+                + "%,d MB after; %s, %.3f ms of server CPU per event; "
                 + "rebuildProjections answered after %.1f s (processors stopped, read models emptied); each processor at "
                 + "the head after: %s",
-                round, settings.rebuilds(), events, seconds, perSecond, heapBefore >> 20, heapPeak >> 20, cores,
+                round, settings.rebuilds(), events, seconds, perSecond, heapBefore >> 20, heapPeak >> 20, liveBefore >> 20,
+                liveAfter >> 20, cores,
                 cpuSeconds * 1000 / events, answered, finishTimes(finished)));
         progress("  " + details.get(details.size() - 1));
         return perSecond;
@@ -556,6 +560,15 @@ public final class LoadDriver {
     }
 
     /** The server's heap in use, from its Prometheus endpoint. */
+    /**
+     * The server's heap after a full collection ({@code jcmd <pid> GC.run}): what is live, which "heap used"
+     * is not (it counts garbage not yet collected). Taken outside every timed window.
+     */
+    private static long liveHeap(ServerUnderTest server, Http http) throws java.io.IOException, InterruptedException {
+        PhaseProfiler.jcmd(server.pid(), "GC.run");
+        return heapUsed(http);
+    }
+
     private static long heapUsed(Http http) {
         String text = new String(http.send("GET", "/actuator/prometheus", null).body(),
                 java.nio.charset.StandardCharsets.UTF_8);
