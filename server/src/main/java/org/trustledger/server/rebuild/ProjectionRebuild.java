@@ -70,13 +70,16 @@ public class ProjectionRebuild implements ApplicationRunner {
         rebuilt.keySet().removeAll(List.of(MailOutbox.PROCESSING_GROUP, RevocationOrders.PROCESSING_GROUP));
         java.util.concurrent.CompletableFuture.allOf(rebuilt.values().stream().map(StreamingEventProcessor::shutdownAsync)
                 .toArray(java.util.concurrent.CompletableFuture[]::new)).join();
-        for (Map.Entry<String, StreamingEventProcessor> e : rebuilt.entrySet()) {
-            e.getValue().resetTokens();
-            progress.forget(e.getKey());
-        }
-        for (Map.Entry<String, StreamingEventProcessor> e : rebuilt.entrySet()) {
-            e.getValue().start();
-            log.info("Projection {} is replaying from the start of the ledger", e.getKey());
+        try {
+            for (Map.Entry<String, StreamingEventProcessor> e : rebuilt.entrySet()) {
+                e.getValue().resetTokens();
+                progress.forget(e.getKey());
+                log.info("Projection {} will replay from the start of the ledger", e.getKey());
+            }
+        } finally {
+            // Started again whatever happened: a reset that failed leaves its processor, and those after
+            // it, where they were; none is left stopped.
+            rebuilt.values().forEach(StreamingEventProcessor::start);
         }
         log.info("Rebuild under way: {} projections replaying (mail outbox and revocation orders left alone)", rebuilt.size());
         return status();
