@@ -65,11 +65,7 @@ public class CertificateRegister implements CertificateCheck {
         this.certificates = database.getCollection("certificates");
         this.requests = database.getCollection("certificate_requests");
         indexByMember();
-        if (database.listCollectionNames().into(new java.util.HashSet<>()).contains("member_certificates")) {
-            // The per-member lists of before (see above). Only if there: the embedded server logs an
-            // error for the drop of a collection that does not exist.
-            database.getCollection("member_certificates").drop();
-        }
+        MongoCollections.drop(database, "member_certificates"); // the per-member lists of before (see above)
     }
 
     /** One collection per CRL shard: a shard's CRL is built from its own collection, never a scan of all. */

@@ -146,19 +146,22 @@ class RestartAndRebuildTest {
         try (ConfigurableApplicationContext second = start(true)) {
             MongoDatabase db = second.getBean(MongoDatabase.class);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!all(db, "member_view").equals(members) && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            awaitEqual(db, "member_view", members, deadline);
             assertThat(all(db, "member_view")).isEqualTo(members);
-            while (!all(db, "member_timeline").equals(timeline) && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            awaitEqual(db, "member_timeline", timeline, deadline);
             assertThat(all(db, "member_timeline")).isNotEmpty().isEqualTo(timeline);
             // The reset drops the read models' collections: the certificates' index by member is back.
             assertThat(db.getCollection("certificates").listIndexes().map(i -> i.getString("name")).into(new ArrayList<>()))
                     .contains("by_member");
             assertThat(second.getBean(org.trustledger.server.rebuild.ProjectionRebuild.class).status())
                     .extracting(org.trustledger.server.rebuild.ProjectionRebuild.Status::name).contains("members", "history");
+        }
+    }
+
+    static void awaitEqual(MongoDatabase db, String collection, List<Document> expected, long deadline)
+            throws InterruptedException {
+        while (!all(db, collection).equals(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
         }
     }
 

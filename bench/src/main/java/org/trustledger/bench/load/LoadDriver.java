@@ -559,7 +559,6 @@ public final class LoadDriver {
                 "p99 <= 0.2 ms: " + ResultTable.met(p99 <= 0.2));
     }
 
-    /** The server's heap in use, from its Prometheus endpoint. */
     /**
      * The server's heap after a full collection ({@code jcmd <pid> GC.run}): what is live, which "heap used"
      * is not (it counts garbage not yet collected). Taken outside every timed window.
@@ -569,6 +568,7 @@ public final class LoadDriver {
         return heapUsed(http);
     }
 
+    /** The server's heap in use, from its Prometheus endpoint. */
     private static long heapUsed(Http http) {
         String text = new String(http.send("GET", "/actuator/prometheus", null).body(),
                 java.nio.charset.StandardCharsets.UTF_8);

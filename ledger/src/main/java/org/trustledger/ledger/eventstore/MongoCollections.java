@@ -44,9 +44,20 @@ public final class MongoCollections {
      * took a tenth of the server's CPU, and it grows with the store.
      */
     public static void recreate(MongoDatabase db, String... names) {
-        for (String name : names) {
-            db.getCollection(name).drop();
-        }
+        drop(db, names);
         ensure(db, names);
+    }
+
+    /**
+     * Drops those of the collections that exist. Only those: the embedded server logs an error for the
+     * drop of a collection that does not exist (the driver ignores the reply).
+     */
+    public static void drop(MongoDatabase db, String... names) {
+        Set<String> existing = db.listCollectionNames().into(new HashSet<>());
+        for (String name : names) {
+            if (existing.contains(name)) {
+                db.getCollection(name).drop();
+            }
+        }
     }
 }

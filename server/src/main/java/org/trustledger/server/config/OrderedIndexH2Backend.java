@@ -397,7 +397,13 @@ class OrderedIndexH2Backend extends H2Backend {
             KeyValue key = plainKey(document);
             if (key == null) {
                 super.checkAdd(document, collection);
-            } else if (containsKey(key)) {
+            } else {
+                refuseDuplicate(key, collection);
+            }
+        }
+
+        private void refuseDuplicate(KeyValue key, MongoCollection<Object> collection) {
+            if (containsKey(key)) {
                 throw new DuplicateKeyError(this, collection, getKeys(), key);
             }
         }
@@ -409,9 +415,7 @@ class OrderedIndexH2Backend extends H2Backend {
                 super.add(document, position, collection);
                 return;
             }
-            if (containsKey(key)) {
-                throw new DuplicateKeyError(this, collection, getKeys(), key);
-            }
+            refuseDuplicate(key, collection);
             if (!putKeyPosition(key, position)) {
                 throw new IllegalStateException("Key " + key + " already exists. Concurrency issue?");
             }
