@@ -31,6 +31,17 @@ public class MongoConfiguration {
         return client.getDatabase(StringUtils.hasText(name) ? name : props.embedded().database());
     }
 
+    /**
+     * How a writer that chooses what must survive a crash makes it durable: on the embedded default, a
+     * commit of its store; on a configured MongoDB (a replica set, or the standalone embedded store),
+     * nothing more than the write, which is acknowledged once durable.
+     */
+    @Bean
+    StoreDurability storeDurability(org.springframework.beans.factory.ObjectProvider<EmbeddedMongo> embedded) {
+        EmbeddedMongo mongo = embedded.getIfAvailable();
+        return mongo == null ? StoreDurability.EACH_WRITE : mongo::awaitDurable;
+    }
+
     /** Active when no MongoDB URI is configured: the embedded default. */
     @Configuration(proxyBeanMethods = false)
     @Conditional(NoMongoUri.class)

@@ -22,6 +22,7 @@ import java.util.TreeMap;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.trustledger.ledger.eventstore.MongoCollections;
+import org.trustledger.server.config.StoreDurability;
 
 /**
  * Brute-force protection for every credential check (login, token creation, recovery, identification
@@ -35,6 +36,13 @@ import org.trustledger.ledger.eventstore.MongoCollections;
  * the failures in the window plus the checks under way stay within the limit, and otherwise waits for
  * them to settle. Parallel requests cannot all pass a check made before any of them had failed, so no
  * more than the limit are ever checked; parallel requests that succeed are never refused.
+ *
+ * <p>A counted failure is durable before the caller goes on ({@link StoreDurability}): a crash and restart
+ * does not give back tries. Reservations, their release and the clearing after a success are not waited
+ * for: a crash ends the checks under way too, a reservation that did reach the disk holds others back
+ * for two minutes at most, and failures not cleared only err on the safe side. Forcing each of them to
+ * disk inside the per-key lock had made every request of one client address wait for two commits in
+ * turn, behind each other (bench/README.md: assurances held at about 250 a second).
  */
 public class LoginThrottle {
 
@@ -44,14 +52,17 @@ public class LoginThrottle {
     /** A check under way counts for two minutes at most: one whose node died stops holding others back then. */
     private static final long PENDING_STEPS = 2;
     private final MongoCollection<Document> failures;
+    private final StoreDurability durability;
     private final Object[] stripes = new Object[64];
     private final Clock clock;
     private final int maxPerAccount;
     private final int maxPerAddress;
 
-    public LoginThrottle(MongoDatabase database, Clock clock, int maxPerAccount, int maxPerAddress) {
+    public LoginThrottle(MongoDatabase database, StoreDurability durability, Clock clock, int maxPerAccount,
+                         int maxPerAddress) {
         MongoCollections.ensure(database, "credential_failures");
         this.failures = database.getCollection("credential_failures");
+        this.durability = durability;
         java.util.Arrays.setAll(stripes, i -> new Object());
         this.clock = clock;
         this.maxPerAccount = maxPerAccount;
@@ -141,6 +152,7 @@ public class LoginThrottle {
                     fail(accountKey, step, now);
                 }
                 fail(addressKey, step, now);
+                durability.awaitDurable();
             }
         }
 
@@ -186,6 +198,7 @@ public class LoginThrottle {
             add(key("account", account), "f", step, 1);
         }
         add(key("address", address), "f", step, 1);
+        durability.awaitDurable();
     }
 
     /** A success clears the account's failures (not the address's). */

@@ -15,6 +15,7 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.trustledger.issuance.CertificateRegister;
 import org.trustledger.issuance.ca.CaHierarchy;
+import org.trustledger.server.config.StoreDurability;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.UserDetailsService;
@@ -135,18 +136,18 @@ public class SecurityConfiguration {
      * not for trying every date of birth.
      */
     @Bean
-    LoginThrottle identificationThrottle(MongoDatabase db, Clock clock,
+    LoginThrottle identificationThrottle(MongoDatabase db, StoreDurability durability, Clock clock,
                                          @Value("${trustledger.security.identification-failures-per-member:10}") int perMember,
                                          @Value("${trustledger.security.identification-failures-per-address:50}") int perAddress) {
-        return new LoginThrottle(db, clock, perMember, perAddress);
+        return new LoginThrottle(db, durability, clock, perMember, perAddress);
     }
 
     @Bean
     @org.springframework.context.annotation.Primary
-    LoginThrottle loginThrottle(MongoDatabase db, Clock clock,
+    LoginThrottle loginThrottle(MongoDatabase db, StoreDurability durability, Clock clock,
                                 @Value("${trustledger.security.failures-per-account:5}") int perAccount,
                                 @Value("${trustledger.security.failures-per-address:20}") int perAddress) {
-        return new LoginThrottle(db, clock, perAccount, perAddress);
+        return new LoginThrottle(db, durability, clock, perAccount, perAddress);
     }
 
     private static boolean hasSessionCookie(HttpServletRequest request) {

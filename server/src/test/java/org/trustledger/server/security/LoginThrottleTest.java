@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,13 +19,15 @@ class LoginThrottleTest {
     MutableClock clock;
     LoginThrottle throttle;
     com.mongodb.client.MongoDatabase db;
+    /** The failures counted for ada's account each time the throttle asked for its writes to be made durable. */
+    List<Integer> durableAt = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
         mongo = new TestMongo();
         clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
         db = mongo.freshDatabase();
-        throttle = new LoginThrottle(db, clock, 5, 20);
+        throttle = new LoginThrottle(db, () -> durableAt.add(failuresOf("account:ada@example.org")), clock, 5, 20);
     }
 
     @AfterEach
@@ -196,5 +200,33 @@ class LoginThrottleTest {
         counts = db.getCollection("credential_failures").find(
                 com.mongodb.client.model.Filters.eq("_id", "account:ada@example.org")).first();
         assertThat(((org.bson.Document) counts.get("p")).values()).as("never below zero").containsExactly(0);
+    }
+
+    /**
+     * A counted failure is durable before the caller goes on: the throttle asks for durability after the
+     * failure is written (the store holds it at that moment). Reservations, their release and a success
+     * are not waited for (a crash ends the check under way as well).
+     */
+    @Test
+    void a_counted_failure_is_made_durable_before_the_caller_goes_on_and_a_reservation_is_not() {
+        LoginThrottle.Attempt given = throttle.begin("ada@example.org", "192.0.2.7");
+        given.close();
+        throttle.begin("ada@example.org", "192.0.2.7").succeeded();
+        assertThat(durableAt).as("reserved, given back, succeeded").isEmpty();
+
+        LoginThrottle.Attempt failing = throttle.begin("ada@example.org", "192.0.2.7");
+        assertThat(durableAt).isEmpty();
+        failing.failed();
+        assertThat(durableAt).as("failures held by the store when durability was asked").containsExactly(1);
+
+        throttle.failed("ada@example.org", "192.0.2.7");
+        assertThat(durableAt).containsExactly(1, 2);
+    }
+
+    private int failuresOf(String key) {
+        org.bson.Document d = db.getCollection("credential_failures").find(
+                com.mongodb.client.model.Filters.eq("_id", key)).first();
+        return d == null || !(d.get("f") instanceof org.bson.Document f) ? 0
+                : f.values().stream().mapToInt(v -> ((Number) v).intValue()).sum();
     }
 }

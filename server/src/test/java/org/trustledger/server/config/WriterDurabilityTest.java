@@ -1,0 +1,55 @@
+package org.trustledger.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trustledger.server.security.LoginThrottle;
+
+/**
+ * Writes whose writer makes them durable itself ({@link StoreDurability}), on the embedded store on a
+ * file: the store does not commit them on its own before acknowledging them, so the writer's
+ * {@link EmbeddedMongo#awaitDurable} is what carries them through a crash.
+ */
+class WriterDurabilityTest {
+
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-04T15:00:00Z"), ZoneOffset.UTC);
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void credential_failures_counted_just_before_a_crash_still_block_the_account_after_it() {
+        try (EmbeddedMongo mongo = EmbeddedMongo.onFile(dataDir); MongoClient client = ownClient(mongo)) {
+            LoginThrottle throttle = new LoginThrottle(client.getDatabase("trustledger"), mongo::awaitDurable, CLOCK, 5, 20);
+            for (int i = 0; i < 4; i++) {
+                throttle.failed("ada@example.org", "192.0.2.7");
+            }
+            try (LoginThrottle.Attempt attempt = throttle.begin("ada@example.org", "192.0.2.7")) {
+                assertThat(attempt.refused()).isFalse();
+                attempt.failed(); // the fifth: the account is blocked
+            }
+            mongo.halt(); // at once, before the store's own commit of about once a second
+        }
+        try (EmbeddedMongo mongo = EmbeddedMongo.onFile(dataDir); MongoClient client = ownClient(mongo)) {
+            LoginThrottle throttle = new LoginThrottle(client.getDatabase("trustledger"), mongo::awaitDurable, CLOCK, 5, 20);
+            assertThat(throttle.blockedUntil("ada@example.org", "198.51.100.1")).as("blocked after the restart")
+                    .isPresent();
+        }
+    }
+
+    /** A client of this process, as the application's: the store's commits after durable writes included. */
+    private static MongoClient ownClient(EmbeddedMongo mongo) {
+        return MongoClients.create(MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(mongo.connectionString("trustledger")))
+                .applicationName(mongo.clientName()).addCommandListener(mongo.commitAfterWrite()).build());
+    }
+}
