@@ -172,6 +172,9 @@ class LoginThrottleTest {
         pool.shutdown();
         assertThat(refused.get()).as("64 checks, 16 at a time, none failing, limit 5").isZero();
         assertThat(throttle.blockedUntil("busy-assurer", "192.0.2.7")).isEmpty();
+        // Reservations are given back without the per-key lock: none may be lost under concurrency.
+        assertThat(pendingOf("account:busy-assurer")).as("every reservation given back").isZero();
+        assertThat(pendingOf("address:192.0.2.7")).as("every reservation given back").isZero();
     }
 
     @Test
@@ -224,9 +227,17 @@ class LoginThrottleTest {
     }
 
     private int failuresOf(String key) {
+        return sum(key, "f");
+    }
+
+    private int pendingOf(String key) {
+        return sum(key, "p");
+    }
+
+    private int sum(String key, String field) {
         org.bson.Document d = db.getCollection("credential_failures").find(
                 com.mongodb.client.model.Filters.eq("_id", key)).first();
-        return d == null || !(d.get("f") instanceof org.bson.Document f) ? 0
-                : f.values().stream().mapToInt(v -> ((Number) v).intValue()).sum();
+        return d == null || !(d.get(field) instanceof org.bson.Document counts) ? 0
+                : counts.values().stream().mapToInt(v -> ((Number) v).intValue()).sum();
     }
 }
