@@ -7,10 +7,8 @@ import com.mongodb.MongoCommandException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
-import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,8 +42,7 @@ import org.trustledger.server.config.StoreDurability;
  * for: a crash ends the checks under way too, a reservation that did reach the disk holds others back
  * for two minutes at most, and failures not cleared only err on the safe side. Forcing each of them to
  * disk inside the per-key lock had made every request of one client address wait for two commits in
- * turn, behind each other (bench/README.md: assurances held at about 250 a second). Settling needs no
- * counts read back, so it is one round trip for both keys, outside the lock.
+ * turn, behind each other (bench/README.md: assurances held at about 250 a second).
  */
 public class LoginThrottle {
 
@@ -92,7 +89,7 @@ public class LoginThrottle {
                 return new Attempt(accountKey, addressKey, step, null);
             }
             if (a.go() && accountKey != null) {
-                settle(giveBack(accountKey, step));
+                add(accountKey, "p", step, -1);
             }
             Instant until = a.refusedUntil() != null ? a.refusedUntil() : b.refusedUntil();
             if (until == null && System.nanoTime() > deadline) {
@@ -166,8 +163,10 @@ public class LoginThrottle {
         public void succeeded() {
             if (!settled) {
                 settled = true;
-                settle(giveBack(addressKey, step), accountKey == null ? null : new UpdateOneModel<>(eq("_id", accountKey),
-                        Updates.combine(Updates.unset("f"), Updates.inc("p.s" + step, -1))));
+                add(addressKey, "p", step, -1);
+                if (accountKey != null) {
+                    update(accountKey, Updates.combine(Updates.unset("f"), Updates.inc("p.s" + step, -1)), step);
+                }
             }
         }
 
@@ -175,7 +174,10 @@ public class LoginThrottle {
         public void close() {
             if (!settled) {
                 settled = true;
-                settle(giveBack(addressKey, step), accountKey == null ? null : giveBack(accountKey, step));
+                if (accountKey != null) {
+                    add(accountKey, "p", step, -1);
+                }
+                add(addressKey, "p", step, -1);
             }
         }
     }
@@ -218,27 +220,8 @@ public class LoginThrottle {
         if (refused.isEmpty() && failed + pending <= max) {
             return Verdict.GO;
         }
-        settle(giveBack(key, step));
+        add(key, "p", step, -1);
         return refused.map(until -> new Verdict(false, until)).orElse(Verdict.WAIT);
-    }
-
-    /** The reservation made at {@code step} given back. */
-    private static UpdateOneModel<Document> giveBack(String key, long step) {
-        return new UpdateOneModel<>(eq("_id", key), Updates.inc("p.s" + step, -1));
-    }
-
-    /**
-     * Updates that need no counts read back (reservations given back, failures cleared), in one round trip
-     * and without the per-key lock: the lock is for the counts a {@code findAndModify} returns (the embedded
-     * server's replies race); a plain update is atomic on either store. On the hot key of a busy client
-     * address, each lock taken is a round trip that every other request from that address waits for.
-     */
-    private void settle(UpdateOneModel<Document> first, UpdateOneModel<Document> second) {
-        failures.bulkWrite(second == null ? List.of(first) : List.of(first, second), new BulkWriteOptions().ordered(false));
-    }
-
-    private void settle(UpdateOneModel<Document> only) {
-        settle(only, null);
     }
 
     /** A reserved check failed: one failure counted now, its reservation (made at {@code reserved}) given back. */

@@ -47,8 +47,8 @@ class WriterDurabilityTest {
     }
 
     /**
-     * Reservations are given back without the throttle's per-key lock, in plain updates: on the embedded
-     * store too, none is lost when 16 threads reserve and give back on the same keys at once.
+     * On the embedded store too, with reservations no longer committed one by one, none is lost when 16
+     * threads reserve and give back on the same keys at once.
      */
     @Test
     void reservations_given_back_concurrently_on_the_embedded_store_all_count() throws Exception {

@@ -172,7 +172,7 @@ class LoginThrottleTest {
         pool.shutdown();
         assertThat(refused.get()).as("64 checks, 16 at a time, none failing, limit 5").isZero();
         assertThat(throttle.blockedUntil("busy-assurer", "192.0.2.7")).isEmpty();
-        // Reservations are given back without the per-key lock: none may be lost under concurrency.
+        // Every reservation made, including those of attempts told to wait and retry, was given back.
         assertThat(pendingOf("account:busy-assurer")).as("every reservation given back").isZero();
         assertThat(pendingOf("address:192.0.2.7")).as("every reservation given back").isZero();
     }
