@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,8 +19,11 @@ class LoginThrottleTest {
     MutableClock clock;
     LoginThrottle throttle;
     com.mongodb.client.MongoDatabase db;
-    /** The failures counted for ada's account each time the throttle asked for its writes to be made durable. */
-    List<Integer> durableAt = new ArrayList<>();
+    /**
+     * The failures counted for ada's account each time the throttle asked for its writes to be made durable
+     * (thread-safe: the parallel tests' failures ask from many threads).
+     */
+    List<Integer> durableAt = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void setUp() {
