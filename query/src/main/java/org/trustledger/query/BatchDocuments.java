@@ -22,12 +22,15 @@ final class BatchDocuments {
     private final Map<String, Document> documents = new HashMap<>();
     /** Members read at the start of the batch that had no document then. */
     private final Set<String> absent = new HashSet<>();
+    /** Members whose document was read from the store (the others are new in this batch). */
+    private final Set<String> stored = new HashSet<>();
 
     BatchDocuments(MongoCollection<Document> collection) {
         this.collection = collection;
         Set<String> ids = PerBatch.aggregates("Member");
         if (ids.size() > 1) {
             collection.find(in("_id", ids)).forEach(d -> documents.put(d.getString("_id"), d));
+            stored.addAll(documents.keySet());
             for (String id : ids) {
                 if (!documents.containsKey(id)) {
                     absent.add(id);
@@ -45,8 +48,17 @@ final class BatchDocuments {
         doc = collection.find(eq("_id", memberId)).first();
         if (doc != null) {
             documents.put(memberId, doc);
+            stored.add(memberId);
         }
         return doc;
+    }
+
+    /**
+     * Whether the member's document was in the store when the batch read it; if not, the batch created it
+     * and may insert it ({@link BulkWrites#store}).
+     */
+    boolean stored(String memberId) {
+        return stored.contains(memberId);
     }
 
     void put(String memberId, Document doc) {

@@ -7,7 +7,6 @@ import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.DeleteOneModel;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
@@ -192,11 +191,10 @@ public class MemberProjection {
      */
     private void receive(Document assuree, String assuranceId, String assurerId, AssuranceKind kind, int points,
                          int counted, java.time.LocalDate date, String location, Instant recordedAt) {
-        write(assurances, new ReplaceOneModel<>(eq("_id", assuranceId), new Document("_id", assuranceId)
+        write(assurances, BulkWrites.store(new Document("_id", assuranceId)
                 .append("assureeId", assuree.getString("_id")).append("assurerId", assurerId).append("kind", kind.name())
                 .append("points", points).append("counted", counted).append("date", date.toString())
-                .append("location", location).append("recordedAt", Date.from(recordedAt)).append("voided", false),
-                new ReplaceOptions().upsert(true)));
+                .append("location", location).append("recordedAt", Date.from(recordedAt)).append("voided", false), true));
         List<Document> received = new ArrayList<>(assuree.getList("received", Document.class));
         received.add(new Document("id", assuranceId).append("points", points).append("voided", false));
         assuree.put("received", received);
@@ -238,8 +236,7 @@ public class MemberProjection {
             // An assurer may give thousands: kept one document per position, not in the member's document.
             int position = doc.getInteger("givenCount");
             String key = givenKey(e.assurerId(), position);
-            write(given, new ReplaceOneModel<>(eq("_id", key), new Document("_id", key)
-                    .append("assuranceId", e.assuranceId()), new ReplaceOptions().upsert(true)));
+            write(given, BulkWrites.store(new Document("_id", key).append("assuranceId", e.assuranceId()), true));
             doc.put("givenCount", position + 1);
             if (e.kind() == AssuranceKind.FACE_TO_FACE) {
                 doc.put("givenFaceToFace", doc.getInteger("givenFaceToFace") + 1);
@@ -406,7 +403,7 @@ public class MemberProjection {
     private void write(MongoCollection<Document> collection, WriteModel<Document> write) {
         Batch batch = batch();
         if (batch == null) {
-            collection.bulkWrite(List.of(write));
+            BulkWrites.inOrder(collection, List.of(write));
         } else {
             batch.writes.computeIfAbsent(collection, c -> new ArrayList<>()).add(write);
         }
@@ -459,16 +456,20 @@ public class MemberProjection {
         void flush() {
             // The other collections first: a member document's lastSeq says its events were applied,
             // so a batch processed again after a failure must find their other writes already done.
-            writes.forEach((collection, models) -> collection.bulkWrite(models, new BulkWriteOptions().ordered(true)));
+            writes.forEach(BulkWrites::inOrder);
             writes.clear();
             if (!dirty.isEmpty()) {
-                List<ReplaceOneModel<Document>> replaced = new ArrayList<>(dirty.size());
+                // New members first, as one insert command; then the others, replaced.
+                List<WriteModel<Document>> created = new ArrayList<>();
+                List<WriteModel<Document>> replaced = new ArrayList<>(dirty.size());
                 dirty.forEach((id, at) -> {
                     Document doc = documents.get(id);
                     derive(doc, at);
-                    replaced.add(new ReplaceOneModel<>(eq("_id", id), doc, new ReplaceOptions().upsert(true)));
+                    boolean isNew = !documents.stored(id);
+                    (isNew ? created : replaced).add(BulkWrites.store(doc, isNew));
                 });
-                members.bulkWrite(replaced, new BulkWriteOptions().ordered(false));
+                created.addAll(replaced);
+                BulkWrites.inOrder(members, created);
                 dirty.clear();
             }
             if (applied > 0) {

@@ -5,8 +5,7 @@ import static com.mongodb.client.model.Filters.in;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.BulkWriteOptions;
-import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.WriteModel;
 import com.mongodb.client.model.ReplaceOptions;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -107,7 +106,7 @@ public class TimelineProjection {
             entries.replaceOne(eq("_id", key), entry, new ReplaceOptions().upsert(true));
             heads.replaceOne(eq("_id", memberId), next, new ReplaceOptions().upsert(true));
         } else {
-            batch.entries.add(new ReplaceOneModel<>(eq("_id", key), entry, new ReplaceOptions().upsert(true)));
+            batch.entries.add(BulkWrites.store(entry, true));
             batch.heads.put(memberId, next);
             batch.dirty.add(memberId);
         }
@@ -123,18 +122,22 @@ public class TimelineProjection {
 
         private final BatchDocuments heads = new BatchDocuments(TimelineProjection.this.heads);
         private final java.util.Set<String> dirty = new java.util.LinkedHashSet<>();
-        private final List<ReplaceOneModel<Document>> entries = new ArrayList<>();
+        private final List<WriteModel<Document>> entries = new ArrayList<>();
 
         void flush() {
             if (entries.isEmpty()) {
                 return;
             }
-            TimelineProjection.this.entries.bulkWrite(entries, new BulkWriteOptions().ordered(true));
-            List<ReplaceOneModel<Document>> moved = new ArrayList<>(dirty.size());
+            BulkWrites.inOrder(TimelineProjection.this.entries, entries);
+            // Heads of members new in this batch first, as one insert command; then the others, replaced.
+            List<WriteModel<Document>> moved = new ArrayList<>(dirty.size());
+            List<WriteModel<Document>> replaced = new ArrayList<>(dirty.size());
             for (String id : dirty) {
-                moved.add(new ReplaceOneModel<>(eq("_id", id), heads.get(id), new ReplaceOptions().upsert(true)));
+                boolean isNew = !heads.stored(id);
+                (isNew ? moved : replaced).add(BulkWrites.store(heads.get(id), isNew));
             }
-            TimelineProjection.this.heads.bulkWrite(moved, new BulkWriteOptions().ordered(true));
+            moved.addAll(replaced);
+            BulkWrites.inOrder(TimelineProjection.this.heads, moved);
             entries.clear();
             dirty.clear();
         }
