@@ -469,6 +469,7 @@ public final class LoadDriver {
         long heapPeak = heapBefore;
         ProcessHandle process = ProcessHandle.of(server.pid()).orElseThrow();
         long cpu0 = process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+        long jit0 = Jit.compileMillis(server.port);
         PhaseProfiler.Session profile = profiler.start(server.pid(), "rebuild" + (round == 1 ? "" : "-" + round), http);
         long t0 = System.nanoTime();
         http.must(support, "mutation { rebuildProjections { name } }", Map.of(), "rebuildProjections");
@@ -505,7 +506,9 @@ public final class LoadDriver {
         profile.close();
         double perSecond = events / seconds;
         double cpuSeconds = (process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L) - cpu0) / 1e9;
-        String cores = String.format(Locale.ROOT, "server %.2f cores", cpuSeconds / seconds);
+        long jit1 = Jit.compileMillis(server.port);
+        String cores = String.format(Locale.ROOT, "server %.2f cores", cpuSeconds / seconds)
+                + (jit0 < 0 || jit1 < 0 ? "" : String.format(Locale.ROOT, " (JIT compiler %.2f)", (jit1 - jit0) / 1000.0 / seconds));
         long liveAfter = liveHeap(server, http);
         details.add(String.format(Locale.ROOT, "rebuild %d of %d: %,d events in %.1f s = %,.0f events/s; heap used "
                 + "%,d MB before, at most %,d MB during (sampled every 0.2 s); live heap after a full GC %,d MB before, "

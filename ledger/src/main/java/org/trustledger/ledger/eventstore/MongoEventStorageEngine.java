@@ -44,7 +44,6 @@ import org.axonframework.eventhandling.DomainEventData;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
-import org.axonframework.eventhandling.GenericDomainEventEntry;
 import org.axonframework.eventhandling.TrackedDomainEventData;
 import org.axonframework.eventhandling.TrackedEventData;
 import org.axonframework.eventhandling.TrackingToken;
@@ -762,16 +761,16 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
 
     // ---- mapping -------------------------------------------------------------------------------
 
-    private static GenericDomainEventEntry<String> domainEntry(Document d) {
+    private static StoredEventData domainEntry(Document d) {
         String aggregateId = d.getString("aggregateIdentifier");
         String eventId = d.getString("eventIdentifier");
-        return new GenericDomainEventEntry<>(d.getString("type"), eventId.equals(aggregateId) ? null : aggregateId,
+        return new StoredEventData(d.getString("type"), eventId.equals(aggregateId) ? null : aggregateId,
                 d.getLong("sequenceNumber"), eventId, d.getString("timestamp"), d.getString("payloadType"),
                 d.getString("payloadRevision"), d.getString("payload"), d.getString("metaData"));
     }
 
     private static Instant parseTimestamp(String value) {
-        return Instant.parse(value);
+        return UtcTimestamps.parse(value);
     }
 
     /**

@@ -242,10 +242,12 @@ public class AxonConfiguration {
     /**
      * Axon 4.13's Jackson 3 serializer otherwise rejects its own ReplayToken (and our snapshots'
      * nested types), and a streaming processor then retries forever without processing anything.
+     * Instants are read by {@link UtcInstantDeserializer}.
      */
     @Bean
     Jackson3SerializerCustomizer polymorphicTypesOfAxonAndLedger() {
         return builder -> builder.polymorphicTypeValidator(BasicPolymorphicTypeValidator.builder()
-                .allowIfSubType("org.axonframework.").allowIfSubType("org.trustledger.").build());
+                .allowIfSubType("org.axonframework.").allowIfSubType("org.trustledger.").build())
+                .addModule(UtcInstantDeserializer.module());
     }
 }
