@@ -144,7 +144,7 @@ public class AxonConfiguration {
 
     /**
      * What this JVM's processors have applied, for read-your-writes waits: a group counts as processed
-     * here while its processor runs in this JVM and holds its segments.
+     * here while its processor runs in this JVM and holds every one of its segments.
      */
     @Bean
     ProjectionProgress projectionProgress(ObjectProvider<org.axonframework.config.Configuration> axon) {
@@ -152,8 +152,24 @@ public class AxonConfiguration {
             org.axonframework.config.Configuration config = axon.getIfAvailable();
             return config != null && config.eventProcessingConfiguration()
                     .eventProcessor(group, StreamingEventProcessor.class)
-                    .map(p -> p.isRunning() && !p.processingStatus().isEmpty()).orElse(false);
+                    .map(p -> p.isRunning() && holdsEverySegment(p.processingStatus().values().stream()
+                            .map(org.axonframework.eventhandling.EventTrackerStatus::getSegment).toList()))
+                    .orElse(false);
         });
+    }
+
+    /**
+     * Whether the segments held cover the whole processor: a segment of mask {@code m} is {@code 1/(m+1)} of
+     * it. A node holding one of two segments must not answer for members of the other, which it may have
+     * applied before another node took that segment over.
+     */
+    static boolean holdsEverySegment(java.util.Collection<org.axonframework.eventhandling.Segment> held) {
+        long whole = 1L << 32;
+        long covered = 0;
+        for (org.axonframework.eventhandling.Segment segment : held) {
+            covered += whole / (segment.getMask() + 1L);
+        }
+        return covered == whole;
     }
 
     /**
