@@ -4,8 +4,12 @@ import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.in;
 
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.WriteModel;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.bson.Document;
@@ -54,11 +58,18 @@ final class BatchDocuments {
     }
 
     /**
-     * Whether the member's document was in the store when the batch read it; if not, the batch created it
-     * and may insert it ({@link BulkWrites#store}).
+     * Writes these members' documents as the batch has them: those the batch created first, as one insert
+     * command, then the others, replaced ({@link BulkWrites}).
      */
-    boolean stored(String memberId) {
-        return stored.contains(memberId);
+    void write(Collection<String> memberIds) {
+        List<WriteModel<Document>> writes = new ArrayList<>(memberIds.size());
+        List<WriteModel<Document>> replaced = new ArrayList<>(memberIds.size());
+        for (String id : memberIds) {
+            boolean isNew = !stored.contains(id);
+            (isNew ? writes : replaced).add(BulkWrites.store(documents.get(id), isNew));
+        }
+        writes.addAll(replaced);
+        BulkWrites.inOrder(collection, writes);
     }
 
     void put(String memberId, Document doc) {

@@ -29,8 +29,11 @@ final class BulkWrites {
 
     /** The write that stores {@code doc} under its {@code _id}: an insert when it is known to be new. */
     static WriteModel<Document> store(Document doc, boolean isNew) {
-        return isNew ? new InsertOneModel<>(doc)
-                : new ReplaceOneModel<>(eq("_id", doc.get("_id")), doc, new ReplaceOptions().upsert(true));
+        return isNew ? new InsertOneModel<>(doc) : replacement(doc);
+    }
+
+    private static ReplaceOneModel<Document> replacement(Document doc) {
+        return new ReplaceOneModel<>(eq("_id", doc.get("_id")), doc, new ReplaceOptions().upsert(true));
     }
 
     /**
@@ -54,8 +57,7 @@ final class BulkWrites {
                         || !(models.get(at) instanceof InsertOneModel<Document> insert)) {
                     throw e;
                 }
-                Document doc = insert.getDocument();
-                collection.replaceOne(eq("_id", doc.get("_id")), doc, new ReplaceOptions().upsert(true));
+                collection.bulkWrite(List.of(replacement(insert.getDocument())));
                 from = at + 1;
             }
         }

@@ -459,17 +459,8 @@ public class MemberProjection {
             writes.forEach(BulkWrites::inOrder);
             writes.clear();
             if (!dirty.isEmpty()) {
-                // New members first, as one insert command; then the others, replaced.
-                List<WriteModel<Document>> created = new ArrayList<>();
-                List<WriteModel<Document>> replaced = new ArrayList<>(dirty.size());
-                dirty.forEach((id, at) -> {
-                    Document doc = documents.get(id);
-                    derive(doc, at);
-                    boolean isNew = !documents.stored(id);
-                    (isNew ? created : replaced).add(BulkWrites.store(doc, isNew));
-                });
-                created.addAll(replaced);
-                BulkWrites.inOrder(members, created);
+                dirty.forEach((id, at) -> derive(documents.get(id), at));
+                documents.write(dirty.keySet());
                 dirty.clear();
             }
             if (applied > 0) {

@@ -129,15 +129,7 @@ public class TimelineProjection {
                 return;
             }
             BulkWrites.inOrder(TimelineProjection.this.entries, entries);
-            // Heads of members new in this batch first, as one insert command; then the others, replaced.
-            List<WriteModel<Document>> moved = new ArrayList<>(dirty.size());
-            List<WriteModel<Document>> replaced = new ArrayList<>(dirty.size());
-            for (String id : dirty) {
-                boolean isNew = !heads.stored(id);
-                (isNew ? moved : replaced).add(BulkWrites.store(heads.get(id), isNew));
-            }
-            moved.addAll(replaced);
-            BulkWrites.inOrder(TimelineProjection.this.heads, moved);
+            heads.write(dirty);
             entries.clear();
             dirty.clear();
         }

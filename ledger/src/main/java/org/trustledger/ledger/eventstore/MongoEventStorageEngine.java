@@ -769,10 +769,6 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
                 d.getString("payloadRevision"), d.getString("payload"), d.getString("metaData"));
     }
 
-    private static Instant parseTimestamp(String value) {
-        return UtcTimestamps.parse(value);
-    }
-
     /**
      * When the engine wrote the event, by its own clock: what gap and abandoned-batch decisions go by.
      * Not the event's timestamp, which may lie far in the past (imported or generated history, a node's
@@ -782,7 +778,7 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
      */
     private static Instant writtenAt(Document d) {
         String written = d.getString("writtenAt");
-        return parseTimestamp(written != null ? written : d.getString("timestamp"));
+        return UtcTimestamps.parse(written != null ? written : d.getString("timestamp"));
     }
 
     /** True when the exception is a duplicate key on the aggregate/sequence index. */
