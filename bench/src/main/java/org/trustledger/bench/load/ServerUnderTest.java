@@ -82,16 +82,22 @@ final class ServerUnderTest implements AutoCloseable {
         return server;
     }
 
-    /** Waits until the server's log has a line containing {@code text}. */
-    void awaitLog(String text, Duration timeout) throws IOException, InterruptedException {
+    /** Waits until the server's log has a line containing one of {@code texts}; returns the one found. */
+    String awaitLog(Duration timeout, String... texts) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!Files.readString(log).contains(text)) {
+        while (true) {
+            String logged = Files.readString(log);
+            for (String text : texts) {
+                if (logged.contains(text)) {
+                    return text;
+                }
+            }
             if (!process.isAlive()) {
                 throw new IllegalStateException("The server exited with " + process.exitValue() + "; see " + log);
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("No '" + text + "' in " + log + " within " + timeout.toSeconds()
-                        + " s");
+                throw new IllegalStateException("None of " + java.util.Arrays.toString(texts) + " in " + log
+                        + " within " + timeout.toSeconds() + " s");
             }
             Thread.sleep(500);
         }

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * <p>Crash safety: H2 would commit only about once a second in the background, so writes
  * acknowledged just before a {@code kill -9} were lost. A driver command listener commits the store
  * after every successful write to a durable collection, before the driver hands the acknowledgement
- * to the caller; a thread of ours commits the rest about once a second. Every commit waits for the
+ * to the caller; a thread of ours commits the rest every few seconds. Every commit waits for the
  * commands under way to finish (H2's own background writer is off: it could commit half a command).
  * Retention time 0 lets the store reuse space instead of growing by every committed version.
  */
@@ -49,11 +49,11 @@ public final class EmbeddedMongo implements AutoCloseable {
      * events, the command side's registries (email, domain, serial, case and CRL numbers: a number
      * handed out must never be handed out again), settings, API tokens and credential-failure counters.
      * Everything else is derived (read models, outbox, snapshots, the head hint, and the processors'
-     * tokens) and is made durable by the next commit, a durable write's or the store's own within about
-     * a second: a processor writes its token after its read-model writes, and one MVStore commit
-     * persists every change made before it, so a read model is never behind the token that claims it.
-     * A crash loses at most the last second of the processors' progress, which they replay (every
-     * projection is idempotent: delivery is at least once). Tokens used to force a commit after every
+     * tokens) and is made durable by the next commit, a durable write's or the store's own within
+     * {@link #PERIODIC_COMMIT_MS} ms: a processor writes its token after its read-model writes, and one
+     * MVStore commit persists every change made before it, so a read model is never behind the token
+     * that claims it. A crash loses at most those last seconds of the processors' progress, which they
+     * replay (every projection is idempotent: delivery is at least once). Tokens used to force a commit after every
      * batch of every processor: during a rebuild, dozens of commits a second, each rewriting every
      * read-model page changed since the one before (bench/README.md, "where the time goes").
      */
@@ -67,6 +67,17 @@ public final class EmbeddedMongo implements AutoCloseable {
      * must. The standalone store cannot know its clients' minds and still commits every write to them.
      */
     private static final Set<String> DURABLE_BY_WRITER = Set.of("credential_failures");
+
+    /**
+     * How often the store's own thread commits what no durable write has committed meanwhile. Each commit
+     * re-encodes every page changed since the one before, whole, while every command waits: in a
+     * full-size rebuild (963,948 events, no durable writes) the commits of every second held the commands
+     * up for about a third of the time. Every five seconds, the rebuild took a fifth less time at a sixth
+     * less server CPU per event (bench/README.md, "the periodic commit"). The cost: a crash loses up to
+     * five seconds of the processors' progress, which they replay, and those seconds' changed pages wait
+     * in memory.
+     */
+    static final long PERIODIC_COMMIT_MS = 5_000;
 
     private final MVStore store;
     private final OrderedIndexH2Backend backend;
@@ -87,7 +98,7 @@ public final class EmbeddedMongo implements AutoCloseable {
             this.committer = null;
         } else {
             // H2's own background writer is off (open): it could commit in the middle of a command. This
-            // commits what is not durable at once (read models, tokens) about once a second, between commands.
+            // commits what is not durable at once (read models, tokens) every few seconds, between commands.
             this.committer = Executors.newSingleThreadScheduledExecutor(runnable -> {
                 Thread thread = new Thread(runnable, "embedded-store-commit");
                 thread.setDaemon(true);
@@ -99,7 +110,7 @@ public final class EmbeddedMongo implements AutoCloseable {
                 } catch (RuntimeException e) {
                     log.warn("Periodic commit of the embedded store failed", e);
                 }
-            }, 1, 1, TimeUnit.SECONDS);
+            }, PERIODIC_COMMIT_MS, PERIODIC_COMMIT_MS, TimeUnit.MILLISECONDS);
             committer.schedule(this::compactionStep, 200, TimeUnit.MILLISECONDS);
         }
     }

@@ -172,8 +172,9 @@ class OrderedIndexH2Backend extends H2Backend {
     }
 
     /**
-     * The periodic commit of the store's own thread (about once a second): commits what changed since the
-     * last commit (what is not durable at once). Compaction has its own schedule ({@link #compactionStep}).
+     * The periodic commit of the store's own thread (every {@link EmbeddedMongo#PERIODIC_COMMIT_MS} ms):
+     * commits what changed since the last commit (what is not durable at once). Compaction has its own
+     * schedule ({@link #compactionStep}).
      */
     void commitIfChanged() {
         if (mvStore.hasUnsavedChanges()) {
