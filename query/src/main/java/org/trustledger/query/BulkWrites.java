@@ -32,7 +32,8 @@ final class BulkWrites {
         return isNew ? new InsertOneModel<>(doc) : replacement(doc);
     }
 
-    private static ReplaceOneModel<Document> replacement(Document doc) {
+    /** The write that replaces what is stored under {@code doc}'s {@code _id}, or inserts it (upsert). */
+    static ReplaceOneModel<Document> replacement(Document doc) {
         return new ReplaceOneModel<>(eq("_id", doc.get("_id")), doc, new ReplaceOptions().upsert(true));
     }
 

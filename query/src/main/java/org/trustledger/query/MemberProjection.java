@@ -8,8 +8,6 @@ import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.DeleteOneModel;
-import com.mongodb.client.model.ReplaceOneModel;
-import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
@@ -120,18 +118,18 @@ public class MemberProjection {
             }
             countApplied();
         }
-        write(emails, new ReplaceOneModel<>(eq("_id", e.primaryEmail()), new Document("_id", e.primaryEmail())
-                .append("memberId", e.memberId()).append("verified", false), new ReplaceOptions().upsert(true)));
+        write(emails, BulkWrites.replacement(new Document("_id", e.primaryEmail()).append("memberId", e.memberId())
+                .append("verified", false)));
     }
 
     @EventHandler
     void on(EmailVerificationRequested e, @SequenceNumber long seq, @Timestamp Instant at) {
         update(e.memberId(), seq, at, doc -> {
-            write(emails, new ReplaceOneModel<>(eq("_id", e.email()), new Document("_id", e.email())
-                    .append("memberId", e.memberId()).append("verified", false), new ReplaceOptions().upsert(true)));
-            write(pending, new ReplaceOneModel<>(eq("_id", pendingId(e.memberId(), e.email())), new Document("_id",
-                    pendingId(e.memberId(), e.email())).append("memberId", e.memberId()).append("email", e.email())
-                    .append("expiresAt", Date.from(e.expiresAt())), new ReplaceOptions().upsert(true)));
+            write(emails, BulkWrites.replacement(new Document("_id", e.email()).append("memberId", e.memberId())
+                    .append("verified", false)));
+            write(pending, BulkWrites.replacement(new Document("_id", pendingId(e.memberId(), e.email()))
+                    .append("memberId", e.memberId()).append("email", e.email())
+                    .append("expiresAt", Date.from(e.expiresAt()))));
         });
     }
 
@@ -151,8 +149,8 @@ public class MemberProjection {
                 verified.add(e.email());
             }
             doc.put("verifiedEmails", verified);
-            write(emails, new ReplaceOneModel<>(eq("_id", e.email()), new Document("_id", e.email())
-                    .append("memberId", e.memberId()).append("verified", true), new ReplaceOptions().upsert(true)));
+            write(emails, BulkWrites.replacement(new Document("_id", e.email()).append("memberId", e.memberId())
+                    .append("verified", true)));
             write(pending, new DeleteOneModel<>(eq("_id", pendingId(e.memberId(), e.email()))));
         });
     }
