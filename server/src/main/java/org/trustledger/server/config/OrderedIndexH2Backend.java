@@ -3,6 +3,10 @@ package org.trustledger.server.config;
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.AbstractUniqueIndex;
+import de.bwaldvogel.mongo.backend.Assert;
+import de.bwaldvogel.mongo.backend.DocumentWithPosition;
+import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.Utils;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
@@ -23,12 +27,16 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.FileStore;
 import org.h2.mvstore.MVMap;
@@ -41,7 +49,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * mongo-java-server's H2 backend with index keys ordered by their values instead of by their Java
- * serialization, and documents stored as BSON instead of Java serialization ({@link BsonDocuments}).
+ * serialization, and documents stored as BSON instead of Java serialization ({@link BsonDocuments}),
+ * kept with their bytes so that a page is not decoded and encoded whole for one document ({@link Stored}).
  *
  * <p>The H2 backend keeps every unique index (every lookup of the event store, the registries and the
  * read models goes through one: {@code _id}, {@code aggSeq}, ...) in an MVStore map keyed by
@@ -254,7 +263,7 @@ class OrderedIndexH2Backend extends H2Backend {
         protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
             // The same map names as H2Database's; documents stored as BSON (BsonDocuments).
             String namespace = getFullCollectionNamespace(collectionName);
-            MVMap<Object, Document> data = getMvStore().openMap(DATA_PREFIX + namespace, bsonValued());
+            MVMap<Object, Stored> data = getMvStore().openMap(DATA_PREFIX + namespace, bsonValued());
             MVMap<String, Object> meta = getMvStore().openMap(META_PREFIX + namespace);
             return new InMatchingCollection(this, collectionName, options, data, meta, getCursorRegistry());
         }
@@ -278,9 +287,65 @@ class OrderedIndexH2Backend extends H2Backend {
         private record InSet(Document query, String field, Set<Object> values) {
         }
 
-        InMatchingCollection(MongoDatabase database, String name, CollectionOptions options, MVMap<Object, Document> data,
+        /**
+         * The collection's documents, each as {@link Stored}. H2Collection holds the same map as documents
+         * (it must be given one); every method of it that reads or writes values is overridden here.
+         */
+        private final MVMap<Object, Stored> data;
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        InMatchingCollection(MongoDatabase database, String name, CollectionOptions options, MVMap<Object, Stored> data,
                              MVMap<String, Object> meta, CursorRegistry cursors) {
-            super(database, name, options, data, meta, cursors);
+            super(database, name, options, (MVMap) data, meta, cursors);
+            this.data = data;
+        }
+
+        @Override
+        protected Object addDocumentInternal(Document document) {
+            Object key = getIdField() != null ? Utils.getSubdocumentValue(document, getIdField()) : UUID.randomUUID();
+            Stored previous = data.put(Missing.ofNullable(key), new Stored(document));
+            Assert.isNull(previous, () -> "Document with key '" + key + "' already existed in " + this + ": "
+                    + previous.document());
+            return key;
+        }
+
+        @Override
+        protected Document getDocument(Object position) {
+            Stored stored = data.get(position);
+            return stored == null ? null : stored.document();
+        }
+
+        @Override
+        protected void removeDocument(Object position) {
+            if (data.remove(position) == null) {
+                throw new NoSuchElementException("No document with key " + position);
+            }
+        }
+
+        @Override
+        protected Stream<DocumentWithPosition<Object>> streamAllDocumentsWithPosition() {
+            return data.entrySet().stream()
+                    .map(entry -> new DocumentWithPosition<>(entry.getValue().document(), entry.getKey()));
+        }
+
+        @Override
+        protected QueryResult matchDocuments(Document query, Document orderBy, int numberToSkip, int limit,
+                                             int batchSize, Document fieldSelector) {
+            Stream<Document> documents;
+            if (isNaturalDescending(orderBy)) {
+                documents = streamAllDocumentsWithPosition()
+                        .sorted((a, b) -> ValueComparator.desc().compare(a.getPosition(), b.getPosition()))
+                        .map(DocumentWithPosition::getDocument);
+            } else {
+                documents = data.values().stream().map(Stored::document);
+            }
+            return matchDocumentsFromStream(documents, query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+        }
+
+        /** mongo-java-server has changed the stored document in place; a new value holds it, to be encoded anew. */
+        @Override
+        protected void handleUpdate(Object position, Document oldDocument, Document newDocument) {
+            data.put(Missing.ofNullable(position), new Stored(newDocument));
         }
 
         /**
@@ -537,6 +602,14 @@ class OrderedIndexH2Backend extends H2Backend {
             return buffer.clear();
         }
 
+        /** Lets a buffer outgrown by what was just encoded go, once its bytes have been copied out. */
+        static void done(ByteBuf encoded) {
+            if (encoded.capacity() > KEEP_AT_MOST) {
+                BUFFER.remove();
+                encoded.release();
+            }
+        }
+
         /** Copies what was encoded into H2's buffer, and lets an outgrown buffer go. */
         static void copyTo(WriteBuffer target, ByteBuf encoded) {
             target.put(encoded.nioBuffer());
@@ -547,17 +620,78 @@ class OrderedIndexH2Backend extends H2Backend {
         }
     }
 
-    static MVMap.Builder<Object, Document> bsonValued() {
-        return new MVMap.Builder<Object, Document>().valueType(new BsonDocuments());
+    static MVMap.Builder<Object, Stored> bsonValued() {
+        return new MVMap.Builder<Object, Stored>().valueType(new BsonDocuments());
+    }
+
+    /**
+     * A collection's stored value: its document, the BSON it is stored as, or both, each made from the
+     * other when first needed. H2 writes every changed page whole at each commit, and reads a page whole:
+     * with documents alone, a commit encoded again every document of the page beside the one that changed
+     * (up to 48), and a page read decoded all of them to find one. A value read from the file now keeps its
+     * bytes and is decoded only when asked for; a value encoded once keeps its bytes, and a page rewrite
+     * (a later commit, compaction) copies them.
+     *
+     * <p>The bytes stay right because mongo-java-server replaces a value whenever it changes a document:
+     * an update changes the stored document in place and then puts it again ({@code handleUpdate}), which
+     * makes a new value here, encoded afresh. A document changed in place and never put again would keep
+     * its old bytes; in H2's own backend it would be lost as soon as its page left the cache anyway.
+     */
+    static final class Stored {
+
+        private volatile Document document;
+        private volatile byte[] bson;
+
+        Stored(Document document) {
+            this.document = Objects.requireNonNull(document);
+        }
+
+        private Stored(byte[] bson) {
+            this.bson = bson;
+        }
+
+        /** The document, decoded from the stored bytes at the first call. */
+        Document document() {
+            Document decoded = document;
+            if (decoded == null) {
+                decoded = BsonDecoder.decodeBson(Unpooled.wrappedBuffer(bson));
+                document = decoded;
+            }
+            return decoded;
+        }
+
+        /** The BSON bytes, encoded at the first call unless the value was read from the file. */
+        byte[] bson() {
+            byte[] bytes = bson;
+            if (bytes == null) {
+                ByteBuf scratch = Scratch.take();
+                BsonDocuments.encode(document, scratch);
+                bytes = ByteBufUtil.getBytes(scratch);
+                Scratch.done(scratch);
+                bson = bytes;
+            }
+            return bytes;
+        }
+
+        /** Whether the bytes are at hand (for tests). */
+        boolean encoded() {
+            return bson != null;
+        }
+
+        /** Whether the document is at hand (for tests). */
+        boolean decoded() {
+            return document != null;
+        }
     }
 
     /**
      * Documents stored as BSON, the format they arrive in, instead of H2's default Java serialization
      * ({@link ObjectDataType} writes every document through a new {@code ObjectOutputStream}): the
      * bench's rebuild profile spent 47 % of the server's CPU there. Read back with mongo-java-server's
-     * own BSON decoder, so a document is what it was when written.
+     * own BSON decoder, so a document is what it was when written. Each value is a {@link Stored}, which
+     * keeps the bytes it was read as or first written as, so that a page rewrite copies them.
      */
-    static final class BsonDocuments extends BasicDataType<Document> {
+    static final class BsonDocuments extends BasicDataType<Stored> {
 
         /**
          * What a document occupies, estimated from its content. H2 splits a page once its entries' memory
@@ -565,11 +699,13 @@ class OrderedIndexH2Backend extends H2Backend {
          * every document (it was so until 2026-12-03), a collection of large documents (a member's list of
          * certificate serials, events with their payloads) filled pages with up to 48 of them, and every
          * commit re-encoded hundreds of kilobytes: the store's serialization thread took more CPU than the
-         * requests under sustained issuance.
+         * requests under sustained issuance. A value read from the file and not decoded yet weighs twice
+         * its bytes, as its estimate would.
          */
         @Override
-        public int getMemory(Document document) {
-            return 2 * estimate(document, 0);
+        public int getMemory(Stored value) {
+            Document document = value.document;
+            return document != null ? 2 * estimate(document, 0) : 2 * value.bson.length;
         }
 
         /** About the BSON size of a value (strings as one byte per char), without encoding it. */
@@ -604,10 +740,8 @@ class OrderedIndexH2Backend extends H2Backend {
         }
 
         @Override
-        public void write(WriteBuffer buffer, Document document) {
-            ByteBuf bson = Scratch.take();
-            encode(document, bson);
-            Scratch.copyTo(buffer, bson);
+        public void write(WriteBuffer buffer, Stored value) {
+            buffer.put(value.bson());
         }
 
         /**
@@ -663,36 +797,28 @@ class OrderedIndexH2Backend extends H2Backend {
             }
         }
 
+        /** The stored bytes, copied out of the page's buffer; decoded only when the document is asked for. */
         @Override
-        public Document read(ByteBuffer buffer) {
+        public Stored read(ByteBuffer buffer) {
             int size = buffer.order() == ByteOrder.LITTLE_ENDIAN ? buffer.getInt(buffer.position())
                     : Integer.reverseBytes(buffer.getInt(buffer.position())); // BSON starts with its length, little-endian
-            ByteBuffer bson = buffer.slice(buffer.position(), size);
-            buffer.position(buffer.position() + size);
-            return BsonDecoder.decodeBson(Unpooled.wrappedBuffer(bson));
+            byte[] bson = new byte[size];
+            buffer.get(bson);
+            return new Stored(bson);
         }
 
         @Override
-        public Document[] createStorage(int size) {
-            return new Document[size];
+        public Stored[] createStorage(int size) {
+            return new Stored[size];
         }
 
         /** Values are only ever compared for equality (a conditional replace); any consistent order will do. */
         @Override
-        public int compare(Document a, Document b) {
-            if (a == b || a.equals(b)) {
+        public int compare(Stored a, Stored b) {
+            if (a == b) {
                 return 0;
             }
-            ByteBuf x = Unpooled.buffer();
-            ByteBuf y = Unpooled.buffer();
-            try {
-                BsonEncoder.encodeDocument(a, x);
-                BsonEncoder.encodeDocument(b, y);
-                return ByteBufUtil.compare(x, y);
-            } finally {
-                x.release();
-                y.release();
-            }
+            return Arrays.compare(a.bson(), b.bson());
         }
     }
 
@@ -887,9 +1013,9 @@ class OrderedIndexH2Backend extends H2Backend {
                 if (store.hasMap(temporary)) {
                     store.removeMap(temporary);
                 }
-                MVMap<Object, Document> rewritten = store.openMap(temporary, bsonValued());
+                MVMap<Object, Stored> rewritten = store.openMap(temporary, bsonValued());
                 for (var entry : old.entrySet()) {
-                    rewritten.put(entry.getKey(), (Document) entry.getValue());
+                    rewritten.put(entry.getKey(), new Stored((Document) entry.getValue()));
                 }
                 documents += rewritten.sizeAsLong();
                 store.removeMap(old);

@@ -191,7 +191,8 @@ class OrderedIndexH2BackendTest {
             // Raw, the stored value is a BSON document: read with the BSON type, not Java deserialization.
             var data = store.openMap(OrderedIndexH2Backend.DATA_PREFIX + "trustledger.kinds",
                     OrderedIndexH2Backend.bsonValued());
-            assertThat(data.values()).singleElement().satisfies(d -> assertThat(d.get("string")).isEqualTo("Grüße, 証明書"));
+            assertThat(data.values()).singleElement()
+                    .satisfies(d -> assertThat(d.document().get("string")).isEqualTo("Grüße, 証明書"));
         }
         try (EmbeddedMongo mongo = EmbeddedMongo.onFile(dataDir);
                 MongoClient client = MongoClients.create(mongo.connectionString("trustledger"))) {
@@ -457,7 +458,8 @@ class OrderedIndexH2BackendTest {
                     .isBetween(encoded / 2, encoded * 2);
         }
         // The large ones weigh as much as they are: a 16 KB page holds one or two, not 48.
-        assertThat(new OrderedIndexH2Backend.BsonDocuments().getMemory(documents.get(1))).isGreaterThan(8_000);
+        assertThat(new OrderedIndexH2Backend.BsonDocuments().getMemory(new OrderedIndexH2Backend.Stored(documents.get(1))))
+                .isGreaterThan(8_000);
     }
 
     /**
@@ -609,6 +611,95 @@ class OrderedIndexH2BackendTest {
             docs.deleteMany(in("_id", List.of(1, 2, 3)));
             assertThat(docs.countDocuments()).isEqualTo(98);
             assertThat(new java.util.TreeMap<>(meta)).isEqualTo(before);
+        }
+    }
+
+    /**
+     * A page read from the file decodes only the documents asked for, and a commit that rewrites the page
+     * copies the stored bytes of the others instead of decoding and encoding them again.
+     */
+    @Test
+    void a_page_rewrite_copies_the_documents_that_did_not_change() {
+        try (Served served = Served.on(dataDir)) {
+            MongoCollection<Document> docs = served.collection("docs");
+            for (int i = 0; i < 200; i++) {
+                docs.insertOne(new Document("_id", String.format("d%03d", i)).append("v", i).append("pad", "p".repeat(40)));
+            }
+        }
+        String data = OrderedIndexH2Backend.DATA_PREFIX + "trustledger.docs";
+        try (MVStore store = EmbeddedMongo.open(dataDir)) {
+            MVMap<Object, OrderedIndexH2Backend.Stored> map = store.openMap(data, OrderedIndexH2Backend.bsonValued());
+            OrderedIndexH2Backend.Stored asked = map.get("d100");
+            assertThat(asked.document().get("v")).isEqualTo(100);
+            assertThat(map.values()).as("values read from the file").allMatch(OrderedIndexH2Backend.Stored::encoded)
+                    .filteredOn(OrderedIndexH2Backend.Stored::decoded).containsExactly(asked);
+
+            map.put("d100", new OrderedIndexH2Backend.Stored(
+                    new de.bwaldvogel.mongo.bson.Document("_id", "d100").append("v", -1)));
+            long version = store.getCurrentVersion();
+            store.commit();
+            assertThat(store.getCurrentVersion()).as("committed").isGreaterThan(version);
+            assertThat(map.values()).as("decoded after the page was rewritten")
+                    .filteredOn(OrderedIndexH2Backend.Stored::decoded).containsExactly(map.get("d100"));
+        }
+        try (Served served = Served.on(dataDir)) {
+            MongoCollection<Document> docs = served.collection("docs");
+            assertThat(docs.find(eq("_id", "d100")).first()).isEqualTo(new Document("_id", "d100").append("v", -1));
+            assertThat(docs.find(eq("_id", "d101")).first())
+                    .isEqualTo(new Document("_id", "d101").append("v", 101).append("pad", "p".repeat(40)));
+            assertThat(docs.countDocuments()).isEqualTo(200);
+        }
+    }
+
+    /**
+     * Documents kept with their stored bytes read back as mongo-java-server's memory backend holds them,
+     * through every kind of write (updates change the stored document in place), across commits,
+     * compaction steps and restarts that leave only the bytes in memory.
+     */
+    @Test
+    void stored_bytes_never_outlive_a_change_of_their_document() {
+        Random random = new Random(11);
+        try (EmbeddedMongo reference = EmbeddedMongo.inMemory();
+                MongoClient referenceClient = MongoClients.create(reference.connectionString("trustledger"))) {
+            MongoCollection<Document> expected = referenceClient.getDatabase("trustledger").getCollection("docs");
+            for (int round = 0; round < 6; round++) {
+                try (Served served = Served.on(dataDir)) {
+                    MongoCollection<Document> docs = served.collection("docs");
+                    assertThat(docs.find().sort(new Document("_id", 1)).into(new ArrayList<>()))
+                            .as("after restart %d", round)
+                            .isEqualTo(expected.find().sort(new Document("_id", 1)).into(new ArrayList<>()));
+                    for (int op = 0; op < 400; op++) {
+                        int id = random.nextInt(120);
+                        for (MongoCollection<Document> c : List.of(docs, expected)) {
+                            applyRandomWrite(c, id, new Random(round * 1000L + op));
+                        }
+                        switch (random.nextInt(40)) {
+                            case 0 -> served.backend().commit();
+                            case 1 -> served.backend().compactionStep();
+                            default -> {
+                            }
+                        }
+                    }
+                    assertThat(docs.find().sort(new Document("_id", 1)).into(new ArrayList<>()))
+                            .as("in round %d", round)
+                            .isEqualTo(expected.find().sort(new Document("_id", 1)).into(new ArrayList<>()));
+                }
+            }
+        }
+    }
+
+    private static void applyRandomWrite(MongoCollection<Document> docs, int id, Random random) {
+        String key = "k" + id;
+        switch (random.nextInt(7)) {
+            case 0 -> docs.replaceOne(eq("_id", key), new Document("_id", key).append("n", random.nextInt(100))
+                    .append("text", "t".repeat(random.nextInt(80))), new com.mongodb.client.model.ReplaceOptions().upsert(true));
+            case 1 -> docs.updateOne(eq("_id", key), new Document("$set", new Document("s" + random.nextInt(4), random.nextLong())));
+            case 2 -> docs.updateOne(eq("_id", key), new Document("$inc", new Document("n", 1)));
+            case 3 -> docs.updateOne(eq("_id", key), new Document("$unset", new Document("text", "")));
+            case 4 -> docs.updateOne(eq("_id", key), new Document("$push", new Document("list", random.nextInt(10))),
+                    new com.mongodb.client.model.UpdateOptions().upsert(true));
+            case 5 -> docs.findOneAndUpdate(eq("_id", key), new Document("$set", new Document("nested.at", random.nextInt(5))));
+            default -> docs.deleteOne(eq("_id", key));
         }
     }
 
