@@ -70,7 +70,7 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     /**
      * How often the store's own thread commits what no durable write has committed meanwhile. Each commit
-     * re-encodes every page changed since the one before, whole, while every command waits: in a
+     * rewrites every page changed since the one before, whole, while every command waits: in a
      * full-size rebuild (963,948 events, no durable writes) the commits of every second held the commands
      * up for about a third of the time. Every five seconds, the rebuild took a fifth less time at a sixth
      * less server CPU per event (bench/README.md, "the periodic commit"). The cost: a crash loses up to

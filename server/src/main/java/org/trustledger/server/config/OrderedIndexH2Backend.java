@@ -613,10 +613,7 @@ class OrderedIndexH2Backend extends H2Backend {
         /** Copies what was encoded into H2's buffer, and lets an outgrown buffer go. */
         static void copyTo(WriteBuffer target, ByteBuf encoded) {
             target.put(encoded.nioBuffer());
-            if (encoded.capacity() > KEEP_AT_MOST) {
-                BUFFER.remove();
-                encoded.release();
-            }
+            done(encoded);
         }
     }
 
@@ -695,7 +692,7 @@ class OrderedIndexH2Backend extends H2Backend {
 
         /**
          * What a document occupies, estimated from its content. H2 splits a page once its entries' memory
-         * passes 16 KB, and re-encodes a changed page whole at the next commit. With one average size for
+         * passes 16 KB, and rewrites a changed page whole at the next commit. With one average size for
          * every document (it was so until 2026-12-03), a collection of large documents (a member's list of
          * certificate serials, events with their payloads) filled pages with up to 48 of them, and every
          * commit re-encoded hundreds of kilobytes: the store's serialization thread took more CPU than the
