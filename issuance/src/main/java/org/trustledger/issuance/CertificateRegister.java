@@ -1,13 +1,16 @@
 package org.trustledger.issuance;
 
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.ne;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -54,16 +57,27 @@ public class CertificateRegister implements CertificateCheck {
     static final String BY_MEMBER = "by_member";
     private final MongoCollection<Document> certificates;
     private final MongoCollection<Document> requests;
+    /**
+     * One document per certificate issued ({@code _id}: its serial), so that they are counted from the
+     * collection's metadata ({@link #issuedCount}) instead of by reading every certificate.
+     */
+    static final String ISSUED = "certificates_issued";
+    private final MongoCollection<Document> issued;
     private final MongoDatabase database;
     private final OcspResponseStore ocspResponses;
 
     public CertificateRegister(MongoDatabase database) {
         this.database = database;
         this.ocspResponses = new OcspResponseStore(database);
-        MongoCollections.ensure(database, "certificates", "certificate_requests");
+        boolean issuedListed = database.listCollectionNames().into(new java.util.HashSet<>()).contains(ISSUED);
+        MongoCollections.ensure(database, "certificates", "certificate_requests", ISSUED);
         MongoCollections.ensure(database, allRevocations().toArray(String[]::new));
         this.certificates = database.getCollection("certificates");
         this.requests = database.getCollection("certificate_requests");
+        this.issued = database.getCollection(ISSUED);
+        if (!issuedListed) {
+            listIssued();
+        }
         indexByMember();
         MongoCollections.drop(database, "member_certificates"); // the per-member lists of before (see above)
     }
@@ -109,6 +123,7 @@ public class CertificateRegister implements CertificateCheck {
     void on(CertificateIssued e, @SequenceNumber long seq) {
         certificates.updateOne(eq("_id", e.serial()), Updates.combine(Updates.set("pem", e.pem()),
                 Updates.set("fingerprint", e.sha256Fingerprint()), Updates.set("issuedAt", Date.from(e.issuedAt()))));
+        issued.replaceOne(eq("_id", e.serial()), new Document("_id", e.serial()), new ReplaceOptions().upsert(true));
         requests.updateOne(eq("_id", e.requestId()), Updates.combine(Updates.set("outcome", "ISSUED"),
                 Updates.set("lastSeq", seq)));
     }
@@ -128,11 +143,48 @@ public class CertificateRegister implements CertificateCheck {
 
     @ResetHandler
     void reset() {
-        List<String> names = new java.util.ArrayList<>(List.of("certificates", "certificate_requests"));
+        List<String> names = new java.util.ArrayList<>(List.of("certificates", "certificate_requests", ISSUED));
         names.addAll(allRevocations());
         MongoCollections.recreate(database, names.toArray(String[]::new));
         indexByMember();
         ocspResponses.clear();
+    }
+
+    /**
+     * Lists the certificates already issued in a store whose register predates {@link #ISSUED}: once,
+     * when the collection is first created. Written by serial, so a second node doing it at once, or the
+     * register meanwhile, writes the same documents.
+     */
+    private void listIssued() {
+        List<WriteModel<Document>> entries = new ArrayList<>();
+        for (Document c : certificates.find(ne("pem", null)).projection(new Document("_id", 1))) {
+            entries.add(new ReplaceOneModel<>(eq("_id", c.get("_id")), new Document("_id", c.get("_id")),
+                    new ReplaceOptions().upsert(true)));
+            if (entries.size() == 1_000) {
+                issued.bulkWrite(entries);
+                entries.clear();
+            }
+        }
+        if (!entries.isEmpty()) {
+            issued.bulkWrite(entries);
+        }
+    }
+
+    /**
+     * How many certificates were issued (revoked ones included), from the metadata of the collection
+     * listing them: counting those with a PEM in {@code certificates} reads every certificate.
+     */
+    public long issuedCount() {
+        return issued.estimatedDocumentCount();
+    }
+
+    /** How many certificates were revoked, under both CAs: the sum of the CRL shards' collections, from their metadata. */
+    public long revokedCount() {
+        long revoked = 0;
+        for (String name : allRevocations()) {
+            revoked += database.getCollection(name).estimatedDocumentCount();
+        }
+        return revoked;
     }
 
     private void indexByMember() {

@@ -17,6 +17,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,13 +75,21 @@ public class MemberProjection {
     private final MongoCollection<Document> status;
     private final MongoCollection<Document> pending;
     private final MongoCollection<Document> given;
+    private final MongoCollection<Document> voided;
     private final MongoDatabase database;
 
     public MemberProjection(MongoDatabase database) {
         this.database = database;
+        boolean voidedListed = database.listCollectionNames().into(new HashSet<>())
+                .contains(ReadModelCollections.VOIDED_ASSURANCES);
         MongoCollections.ensure(database, ReadModelCollections.MEMBERS, ReadModelCollections.ASSURANCES,
                 ReadModelCollections.MEMBER_EMAILS, ReadModelCollections.PROJECTION_STATUS,
-                ReadModelCollections.PENDING_VERIFICATIONS, ReadModelCollections.MEMBER_GIVEN);
+                ReadModelCollections.PENDING_VERIFICATIONS, ReadModelCollections.MEMBER_GIVEN,
+                ReadModelCollections.VOIDED_ASSURANCES);
+        this.voided = database.getCollection(ReadModelCollections.VOIDED_ASSURANCES);
+        if (!voidedListed) {
+            listVoidedAssurances(database.getCollection(ReadModelCollections.ASSURANCES), voided);
+        }
         this.status = database.getCollection(ReadModelCollections.PROJECTION_STATUS);
         this.pending = database.getCollection(ReadModelCollections.PENDING_VERIFICATIONS);
         this.given = database.getCollection(ReadModelCollections.MEMBER_GIVEN);
@@ -286,6 +295,7 @@ public class MemberProjection {
                 write(assurances, new UpdateOneModel<>(eq("_id", e.assuranceId()), Updates.combine(
                         Updates.set("voided", true), Updates.set("voidedBy", e.caseId()),
                         Updates.set("voidedAt", Date.from(e.voidedAt())))));
+                write(voided, BulkWrites.replacement(voidedEntry(e.assuranceId(), e.caseId())));
             }
             if (member.equals(e.assurerId()) && e.kind() == AssuranceKind.FACE_TO_FACE) {
                 doc.put("givenFaceToFace", Math.max(0, doc.getInteger("givenFaceToFace") - 1));
@@ -366,8 +376,32 @@ public class MemberProjection {
     void reset() {
         MongoCollections.recreate(database, ReadModelCollections.MEMBERS, ReadModelCollections.ASSURANCES,
                 ReadModelCollections.MEMBER_EMAILS, ReadModelCollections.PENDING_VERIFICATIONS,
-                ReadModelCollections.MEMBER_GIVEN);
+                ReadModelCollections.MEMBER_GIVEN, ReadModelCollections.VOIDED_ASSURANCES);
         status.deleteOne(eq("_id", PROCESSING_GROUP));
+    }
+
+    private static Document voidedEntry(String assuranceId, String caseId) {
+        return new Document("_id", assuranceId).append("voidedBy", caseId);
+    }
+
+    /**
+     * Lists the assurances already voided in a store whose read model predates {@link
+     * ReadModelCollections#VOIDED_ASSURANCES}: once, when the collection is first created, by reading the
+     * assurances. Entries are written by id, so two nodes doing it at once, or the projection meanwhile,
+     * write the same documents.
+     */
+    static void listVoidedAssurances(MongoCollection<Document> assurances, MongoCollection<Document> voided) {
+        List<WriteModel<Document>> entries = new ArrayList<>();
+        for (Document a : assurances.find(eq("voided", true)).projection(new Document("voidedBy", 1))) {
+            entries.add(BulkWrites.replacement(voidedEntry(a.getString("_id"), a.getString("voidedBy"))));
+            if (entries.size() == 1_000) {
+                BulkWrites.inOrder(voided, entries);
+                entries.clear();
+            }
+        }
+        if (!entries.isEmpty()) {
+            BulkWrites.inOrder(voided, entries);
+        }
     }
 
     /** Applies an event of the member's stream once: skipped when the document has seen it already. */

@@ -44,6 +44,27 @@ public class MemberReadModel {
         this.clock = clock;
     }
 
+    /** How many members the read model holds, from the collection's metadata. */
+    public long memberCount() {
+        return members.estimatedDocumentCount();
+    }
+
+    /** How many assurances the read model holds, voided ones included, from the collection's metadata. */
+    public long assuranceCount() {
+        return assurances.estimatedDocumentCount();
+    }
+
+    /**
+     * How many assurances were voided, from the metadata of the collection that lists them: counting
+     * {@code voided: true} in the assurances reads every one of them (no index can answer it on the
+     * embedded store, whose aggregations and filtered counts decode whole collections), which on a store
+     * of 330,000 assurances loaded some 300 MB of pages into the page cache at each call, and the next
+     * garbage collection paused every request for a quarter to half a second to move them.
+     */
+    public long voidedAssuranceCount() {
+        return database.getCollection(ReadModelCollections.VOIDED_ASSURANCES).estimatedDocumentCount();
+    }
+
     public Optional<MemberView> member(String id) {
         return Optional.ofNullable(members.find(eq("_id", id)).first()).map(this::view);
     }

@@ -20,6 +20,11 @@ final class ReadModelCollections {
     static final String MEMBER_GIVEN = "member_given";
     /** Only the addresses still awaiting their token: small, so the expiry sweep may read it whole. */
     static final String PENDING_VERIFICATIONS = "pending_verifications";
+    /**
+     * One document per voided assurance ({@code _id}: the assurance), so that they are counted from the
+     * collection's metadata instead of by reading every assurance: see {@link MemberReadModel#voidedAssuranceCount}.
+     */
+    static final String VOIDED_ASSURANCES = "voided_assurances";
 
     private ReadModelCollections() {
     }

@@ -50,7 +50,7 @@ class BatchWritesTest {
     static final List<String> COLLECTIONS = List.of(ReadModelCollections.MEMBERS, ReadModelCollections.ASSURANCES,
             ReadModelCollections.MEMBER_EMAILS, ReadModelCollections.PENDING_VERIFICATIONS,
             ReadModelCollections.MEMBER_GIVEN, ReadModelCollections.PROJECTION_STATUS, TimelineProjection.ENTRIES,
-            TimelineProjection.HEADS);
+            TimelineProjection.HEADS, ReadModelCollections.VOIDED_ASSURANCES);
     TestMongo mongo;
 
     @BeforeEach

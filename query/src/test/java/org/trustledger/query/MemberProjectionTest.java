@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.trustledger.ledger.api.AssuranceGiven;
 import org.trustledger.ledger.api.AssuranceKind;
 import org.trustledger.ledger.api.AssuranceRecorded;
+import org.trustledger.ledger.api.AssuranceVoided;
 import org.trustledger.ledger.api.EmailVerificationRequested;
 import org.trustledger.ledger.api.EmailVerified;
 import org.trustledger.ledger.api.FoundingAssurerRecognised;
@@ -131,5 +133,43 @@ class MemberProjectionTest {
         assertThat(all(ReadModelCollections.ASSURANCES)).isEqualTo(assurances);
         assertThat(all(ReadModelCollections.MEMBER_EMAILS)).isEqualTo(emails);
         assertThat(all(ReadModelCollections.MEMBER_GIVEN)).hasSize(1);
+    }
+
+    void voidIn(String stream, long seq, AssuranceVoided voided) {
+        projection.on(voided, new GenericDomainEventMessage<>("Member", stream, seq, voided), T);
+    }
+
+    @Test
+    void voided_assurances_are_listed_once_each_counted_from_the_list_and_listed_for_a_store_that_predates_it() {
+        history().forEach(this::apply);
+        assertThat(readModel.voidedAssuranceCount()).isZero();
+        AssuranceVoided voided = new AssuranceVoided("case-1", "a1", "m", "f", AssuranceKind.FACE_TO_FACE, "forged", T);
+        voidIn("m", 5, voided);
+        voidIn("f", 4, voided);
+        voidIn("m", 5, voided); // delivered again
+        assertThat(readModel.voidedAssuranceCount()).isEqualTo(1);
+        assertThat(all(ReadModelCollections.VOIDED_ASSURANCES))
+                .containsExactly(new Document("_id", "a1").append("voidedBy", "case-1"));
+        assertThat(readModel.voidedAssuranceCount())
+                .isEqualTo(db.getCollection(ReadModelCollections.ASSURANCES).countDocuments(new Document("voided", true)));
+        List<Document> listed = all(ReadModelCollections.VOIDED_ASSURANCES);
+
+        // A store written before the list existed: the first start lists what its assurances say.
+        db.getCollection(ReadModelCollections.VOIDED_ASSURANCES).drop();
+        projection = new MemberProjection(db);
+        assertThat(all(ReadModelCollections.VOIDED_ASSURANCES)).isEqualTo(listed);
+        assertThat(readModel.voidedAssuranceCount()).isEqualTo(1);
+        // ...and only the first: a list emptied since is left as it is.
+        db.getCollection(ReadModelCollections.VOIDED_ASSURANCES).deleteMany(new Document());
+        new MemberProjection(db);
+        assertThat(readModel.voidedAssuranceCount()).isZero();
+
+        // A rebuild lists them again from the events.
+        projection.reset();
+        assertThat(readModel.voidedAssuranceCount()).isZero();
+        history().forEach(this::apply);
+        voidIn("m", 5, voided);
+        voidIn("f", 4, voided);
+        assertThat(all(ReadModelCollections.VOIDED_ASSURANCES)).isEqualTo(listed);
     }
 }

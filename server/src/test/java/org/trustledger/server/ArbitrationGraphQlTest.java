@@ -35,6 +35,9 @@ class ArbitrationGraphQlTest extends LoggedInGraphQlTest {
         assertThat(error == null || "ROLE_ALREADY_HELD".equals(error.get("code"))).as(String.valueOf(error)).isTrue();
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    com.mongodb.client.MongoDatabase db;
+
     String assure(String founderEmail, String email, String dob) {
         return as(founderEmail).documentName("recordAssurance")
                 .variable("input", helper().assurance(helper().memberId(founderEmail), email, dob, 35)).execute()
@@ -85,6 +88,10 @@ class ArbitrationGraphQlTest extends LoggedInGraphQlTest {
                 .path("assurance.points").entity(Integer.class).isEqualTo(35);
         graphQl.documentName("memberByEmail").variable("email", email).execute()
                 .path("memberByEmail.points.assurance").entity(Integer.class).isEqualTo(70);
+        long voided = db.getCollection("assurance_view").countDocuments(new org.bson.Document("voided", true));
+        assertThat(voided).isPositive();
+        graphQl.document("{ ledgerStats { voidedAssurances } }").execute()
+                .path("ledgerStats.voidedAssurances").entity(Long.class).isEqualTo(voided);
 
         as(f[2]).document(CASE + "mutation($k: ID!, $a: ID!) { closeCase(input: {caseId: $k, arbitratorId: $a,"
                         + " resolution: \"voided\"}) { case { ...caseFields } error { code } } }")

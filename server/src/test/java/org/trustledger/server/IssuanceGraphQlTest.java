@@ -322,6 +322,7 @@ class IssuanceGraphQlTest extends LoggedInGraphQlTest {
         assertThat(revoked.get("revocationReason")).isEqualTo("KEY_COMPROMISE");
         assertThat(((Map<?, ?>) revoke(serial, "KEY_COMPROMISE", member).get("error")).get("code"))
                 .isEqualTo("ALREADY_REVOKED");
+        statsCountWhatTheStoreHolds();
 
         assertThat(Tools.ok(dir, ocsp.toArray(String[]::new))).contains("assured.pem: revoked", "Reason: keyCompromise");
         // Its shard of the Class 3 CRLs (the certificate names it), and the CA-level CRL of Class 1 for the
@@ -505,6 +506,19 @@ class IssuanceGraphQlTest extends LoggedInGraphQlTest {
 
     @Autowired
     org.axonframework.commandhandling.gateway.CommandGateway commands;
+
+    @Autowired
+    com.mongodb.client.MongoDatabase db;
+
+    /** ledgerStats' certificate counts, taken from lists kept for them, against reading the certificates. */
+    void statsCountWhatTheStoreHolds() {
+        long issued = db.getCollection("certificates").countDocuments(new org.bson.Document("pem", new org.bson.Document("$ne", null)));
+        long revoked = db.getCollection("certificates").countDocuments(new org.bson.Document("revokedAt", new org.bson.Document("$ne", null)));
+        assertThat(revoked).isPositive();
+        graphQl.document("{ ledgerStats { certificates revokedCertificates } }").execute()
+                .path("ledgerStats.certificates").entity(Long.class).isEqualTo(issued)
+                .path("ledgerStats.revokedCertificates").entity(Long.class).isEqualTo(revoked);
+    }
 
     @Autowired
     org.trustledger.issuance.MemberRights rights;

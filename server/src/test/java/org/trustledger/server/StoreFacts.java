@@ -27,7 +27,8 @@ final class StoreFacts {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** The read models that are rebuilt from the events (the outbox and revocation orders never are). */
     public static final List<String> READ_MODELS = List.of("member_view", "assurance_view", "member_emails",
-            "member_given", "certificates", "certificate_requests", "member_timeline");
+            "member_given", "certificates", "certificate_requests", "member_timeline", "voided_assurances",
+            "certificates_issued");
 
     /** A visible event: its type's simple name and its payload. */
     public record Event(long index, String type, JsonNode payload) {
