@@ -79,6 +79,13 @@ public final class EmbeddedMongo implements AutoCloseable {
      */
     static final long PERIODIC_COMMIT_MS = 5_000;
 
+    /**
+     * H2's page cache when none is configured ({@code trustledger.embedded.cache-size}). Three times as
+     * much (768 MB) neither sped up a full-size rebuild nor lowered the member query's p99, and held a
+     * gigabyte more of live heap (bench/README.md, "what the member query's p99 at full size was").
+     */
+    public static final int DEFAULT_CACHE_MB = 256;
+
     private final MVStore store;
     private final OrderedIndexH2Backend backend;
     private final MongoServer server;
@@ -130,9 +137,14 @@ public final class EmbeddedMongo implements AutoCloseable {
         }
     }
 
-    /** A server on a file under {@code dataDir}; data survives restarts. */
+    /** A server on a file under {@code dataDir}, with the default page cache; data survives restarts. */
     public static EmbeddedMongo onFile(Path dataDir) {
-        MVStore store = open(dataDir);
+        return onFile(dataDir, DEFAULT_CACHE_MB);
+    }
+
+    /** A server on a file under {@code dataDir}, with a page cache of {@code cacheMb}; data survives restarts. */
+    public static EmbeddedMongo onFile(Path dataDir, int cacheMb) {
+        MVStore store = open(dataDir, cacheMb);
         ClientWatch clients = new ClientWatch();
         EmbeddedMongo mongo = new EmbeddedMongo(store, new OrderedIndexH2Backend(store, clients), clients, "127.0.0.1", 0);
         log.info("Embedded MongoDB-compatible server on {} storing to {}", mongo.address, store.getFileStore().getFileName());
@@ -144,8 +156,8 @@ public final class EmbeddedMongo implements AutoCloseable {
      * the multi-node tests; production runs a MongoDB replica set). Its clients are other processes,
      * so the store commits itself after each write to a durable collection, before it replies.
      */
-    public static EmbeddedMongo standalone(Path dataDir, String host, int port) {
-        MVStore store = open(dataDir);
+    public static EmbeddedMongo standalone(Path dataDir, String host, int port, int cacheMb) {
+        MVStore store = open(dataDir, cacheMb);
         ClientWatch clients = new ClientWatch(); // every client is another process's: never a sole client
         EmbeddedMongo mongo = new EmbeddedMongo(store, new CommittingH2Backend(store, clients), clients, host, port);
         log.info("Standalone embedded MongoDB-compatible server on {} storing to {}", mongo.address,
@@ -154,6 +166,13 @@ public final class EmbeddedMongo implements AutoCloseable {
     }
 
     static MVStore open(Path dataDir) {
+        return open(dataDir, DEFAULT_CACHE_MB);
+    }
+
+    static MVStore open(Path dataDir, int cacheMb) {
+        if (cacheMb < 1) {
+            throw new IllegalArgumentException("The embedded store's page cache must be at least 1 MB, not " + cacheMb + " MB");
+        }
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
@@ -168,7 +187,7 @@ public final class EmbeddedMongo implements AutoCloseable {
             // pushed the unsaved changes past its buffer (about 19 MB; a rebuild does that every few
             // batches), and so in the middle of a command: see OrderedIndexH2Backend's commit lock.
             // The file store is ours only for its compaction step (SparseChunkFileStore); the store closes it.
-            SparseChunkFileStore files = new SparseChunkFileStore(256);
+            SparseChunkFileStore files = new SparseChunkFileStore(cacheMb);
             files.open(file.toString(), false, null);
             try {
                 store = new MVStore.Builder().adoptFileStore(files).autoCommitBufferSize(0).open();

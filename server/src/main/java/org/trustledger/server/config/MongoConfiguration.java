@@ -51,7 +51,7 @@ public class MongoConfiguration {
         EmbeddedMongo embeddedMongo(TrustLedgerProperties props) {
             return "memory".equalsIgnoreCase(props.embedded().storage())
                     ? EmbeddedMongo.inMemory()
-                    : EmbeddedMongo.onFile(props.dataDir());
+                    : EmbeddedMongo.onFile(props.dataDir(), (int) props.embedded().cacheSize().toMegabytes());
         }
 
         @Bean

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code java -jar trust-ledger.jar store [--data-dir DIR] [--host HOST] [--port PORT]}: the embedded
+ * {@code java -jar trust-ledger.jar store [--data-dir DIR] [--host HOST] [--port PORT] [--cache-size MB]}: the embedded
  * MongoDB-compatible store on its own, so that several trust-ledger nodes can share one store (each
  * started with {@code SPRING_MONGODB_URI} set to the address it prints). For trials and the multi-node
  * tests; production runs a MongoDB replica set instead (see the README, "Failure behaviour").
@@ -27,17 +27,19 @@ public final class StandaloneStore {
         String dataDir = System.getenv().getOrDefault("TRUSTLEDGER_DATA_DIR", "data");
         String host = "127.0.0.1";
         int port = 27017;
+        int cacheMb = EmbeddedMongo.DEFAULT_CACHE_MB;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
                 case "--data-dir" -> dataDir = required(args[i], value);
                 case "--host" -> host = required(args[i], value);
                 case "--port" -> port = port(required(args[i], value));
+                case "--cache-size" -> cacheMb = megabytes(required(args[i], value));
                 default -> throw usage("Unknown option " + args[i]);
             }
             i++;
         }
-        EmbeddedMongo store = EmbeddedMongo.standalone(Path.of(dataDir), host, port);
+        EmbeddedMongo store = EmbeddedMongo.standalone(Path.of(dataDir), host, port, cacheMb);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             store.close();
@@ -69,8 +71,20 @@ public final class StandaloneStore {
         throw usage("--port must be a number from 0 to 65535, not '" + value + "'");
     }
 
+    private static int megabytes(String value) {
+        try {
+            int megabytes = Integer.parseInt(value);
+            if (megabytes >= 1) {
+                return megabytes;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw usage("--cache-size must be a whole number of megabytes, at least 1, not '" + value + "'");
+    }
+
     private static IllegalArgumentException usage(String problem) {
         return new IllegalArgumentException(problem
-                + ". Usage: java -jar trust-ledger.jar store [--data-dir DIR] [--host HOST] [--port PORT]");
+                + ". Usage: java -jar trust-ledger.jar store [--data-dir DIR] [--host HOST] [--port PORT] [--cache-size MB]");
     }
 }

@@ -3,6 +3,9 @@ package org.trustledger.server.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DataSizeUnit;
+import org.springframework.util.unit.DataSize;
+import org.springframework.util.unit.DataUnit;
 
 /**
  * Settings under {@code trustledger.*}; every one has a safe default so that {@code java -jar} works
@@ -26,7 +29,7 @@ public record TrustLedgerProperties(Path dataDir, boolean devMode, Genesis genes
     public TrustLedgerProperties {
         dataDir = dataDir == null ? Path.of("data") : dataDir;
         genesis = genesis == null ? new Genesis(null) : genesis;
-        embedded = embedded == null ? new Embedded(null, null) : embedded;
+        embedded = embedded == null ? new Embedded(null, null, null) : embedded;
         passphraseHashCost = passphraseHashCost == null ? 10 : passphraseHashCost;
         readModelWait = readModelWait == null ? Duration.ofSeconds(10) : readModelWait;
         expirySweep = expirySweep == null ? Duration.ofMinutes(10) : expirySweep;
@@ -75,11 +78,18 @@ public record TrustLedgerProperties(Path dataDir, boolean devMode, Genesis genes
     /**
      * @param storage {@code file} (default: survives restarts and crashes) or {@code memory} (tests)
      * @param database the database name used when the MongoDB URI names none
+     * @param cacheSize the page cache of the store's file (H2's), which holds the pages last used, as H2
+     *                  counts them (about twice their encoded size); a plain number is in megabytes
      */
-    public record Embedded(String storage, String database) {
+    public record Embedded(String storage, String database, @DataSizeUnit(DataUnit.MEGABYTES) DataSize cacheSize) {
         public Embedded {
             storage = storage == null ? "file" : storage;
             database = database == null ? "trustledger" : database;
+            cacheSize = cacheSize == null ? DataSize.ofMegabytes(EmbeddedMongo.DEFAULT_CACHE_MB) : cacheSize;
+            if (cacheSize.toMegabytes() < 1 || cacheSize.toMegabytes() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("trustledger.embedded.cache-size must be between 1MB and "
+                        + Integer.MAX_VALUE + "MB, not " + cacheSize);
+            }
         }
     }
 }
