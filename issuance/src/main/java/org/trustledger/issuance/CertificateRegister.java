@@ -7,10 +7,8 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
-import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Updates;
-import com.mongodb.client.model.WriteModel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -69,14 +67,16 @@ public class CertificateRegister implements CertificateCheck {
     public CertificateRegister(MongoDatabase database) {
         this.database = database;
         this.ocspResponses = new OcspResponseStore(database);
-        boolean issuedListed = database.listCollectionNames().into(new java.util.HashSet<>()).contains(ISSUED);
-        MongoCollections.ensure(database, "certificates", "certificate_requests", ISSUED);
+        boolean issuedCreated = MongoCollections.ensure(database, "certificates", "certificate_requests", ISSUED)
+                .contains(ISSUED);
         MongoCollections.ensure(database, allRevocations().toArray(String[]::new));
         this.certificates = database.getCollection("certificates");
         this.requests = database.getCollection("certificate_requests");
         this.issued = database.getCollection(ISSUED);
-        if (!issuedListed) {
-            listIssued();
+        if (issuedCreated) {
+            // A store whose register predates the list: listed once, from the certificates with a PEM.
+            MongoCollections.fillList(issued, certificates, ne("pem", null), new Document("_id", 1),
+                    c -> new Document("_id", c.get("_id")));
         }
         indexByMember();
         MongoCollections.drop(database, "member_certificates"); // the per-member lists of before (see above)
@@ -148,26 +148,6 @@ public class CertificateRegister implements CertificateCheck {
         MongoCollections.recreate(database, names.toArray(String[]::new));
         indexByMember();
         ocspResponses.clear();
-    }
-
-    /**
-     * Lists the certificates already issued in a store whose register predates {@link #ISSUED}: once,
-     * when the collection is first created. Written by serial, so a second node doing it at once, or the
-     * register meanwhile, writes the same documents.
-     */
-    private void listIssued() {
-        List<WriteModel<Document>> entries = new ArrayList<>();
-        for (Document c : certificates.find(ne("pem", null)).projection(new Document("_id", 1))) {
-            entries.add(new ReplaceOneModel<>(eq("_id", c.get("_id")), new Document("_id", c.get("_id")),
-                    new ReplaceOptions().upsert(true)));
-            if (entries.size() == 1_000) {
-                issued.bulkWrite(entries);
-                entries.clear();
-            }
-        }
-        if (!entries.isEmpty()) {
-            issued.bulkWrite(entries);
-        }
     }
 
     /**

@@ -17,10 +17,10 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -80,15 +80,16 @@ public class MemberProjection {
 
     public MemberProjection(MongoDatabase database) {
         this.database = database;
-        boolean voidedListed = database.listCollectionNames().into(new HashSet<>())
-                .contains(ReadModelCollections.VOIDED_ASSURANCES);
-        MongoCollections.ensure(database, ReadModelCollections.MEMBERS, ReadModelCollections.ASSURANCES,
-                ReadModelCollections.MEMBER_EMAILS, ReadModelCollections.PROJECTION_STATUS,
-                ReadModelCollections.PENDING_VERIFICATIONS, ReadModelCollections.MEMBER_GIVEN,
-                ReadModelCollections.VOIDED_ASSURANCES);
+        Set<String> created = MongoCollections.ensure(database, ReadModelCollections.MEMBERS,
+                ReadModelCollections.ASSURANCES, ReadModelCollections.MEMBER_EMAILS,
+                ReadModelCollections.PROJECTION_STATUS, ReadModelCollections.PENDING_VERIFICATIONS,
+                ReadModelCollections.MEMBER_GIVEN, ReadModelCollections.VOIDED_ASSURANCES);
         this.voided = database.getCollection(ReadModelCollections.VOIDED_ASSURANCES);
-        if (!voidedListed) {
-            listVoidedAssurances(database.getCollection(ReadModelCollections.ASSURANCES), voided);
+        if (created.contains(ReadModelCollections.VOIDED_ASSURANCES)) {
+            // A store whose read model predates the list: listed once, from what its assurances say.
+            MongoCollections.fillList(voided, database.getCollection(ReadModelCollections.ASSURANCES),
+                    eq("voided", true), new Document("voidedBy", 1),
+                    a -> voidedEntry(a.getString("_id"), a.getString("voidedBy")));
         }
         this.status = database.getCollection(ReadModelCollections.PROJECTION_STATUS);
         this.pending = database.getCollection(ReadModelCollections.PENDING_VERIFICATIONS);
@@ -382,26 +383,6 @@ public class MemberProjection {
 
     private static Document voidedEntry(String assuranceId, String caseId) {
         return new Document("_id", assuranceId).append("voidedBy", caseId);
-    }
-
-    /**
-     * Lists the assurances already voided in a store whose read model predates {@link
-     * ReadModelCollections#VOIDED_ASSURANCES}: once, when the collection is first created, by reading the
-     * assurances. Entries are written by id, so two nodes doing it at once, or the projection meanwhile,
-     * write the same documents.
-     */
-    static void listVoidedAssurances(MongoCollection<Document> assurances, MongoCollection<Document> voided) {
-        List<WriteModel<Document>> entries = new ArrayList<>();
-        for (Document a : assurances.find(eq("voided", true)).projection(new Document("voidedBy", 1))) {
-            entries.add(BulkWrites.replacement(voidedEntry(a.getString("_id"), a.getString("voidedBy"))));
-            if (entries.size() == 1_000) {
-                BulkWrites.inOrder(voided, entries);
-                entries.clear();
-            }
-        }
-        if (!entries.isEmpty()) {
-            BulkWrites.inOrder(voided, entries);
-        }
     }
 
     /** Applies an event of the member's stream once: skipped when the document has seen it already. */

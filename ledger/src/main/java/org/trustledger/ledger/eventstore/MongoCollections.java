@@ -1,9 +1,19 @@
 package org.trustledger.ledger.eventstore;
 
 import com.mongodb.MongoCommandException;
+import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.WriteModel;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
+import org.bson.Document;
+import org.bson.conversions.Bson;
 
 /**
  * Creates collections up front. The embedded server (mongo-java-server 1.47) creates a collection on
@@ -20,19 +30,45 @@ public final class MongoCollections {
     private MongoCollections() {
     }
 
-    public static void ensure(MongoDatabase db, String... names) {
+    /** @return the names this call created (another process may have created one of the others meanwhile) */
+    public static Set<String> ensure(MongoDatabase db, String... names) {
         Set<String> existing = db.listCollectionNames().into(new HashSet<>());
+        Set<String> created = new HashSet<>();
         for (String name : names) {
             if (existing.contains(name)) {
                 continue;
             }
             try {
                 db.createCollection(name);
+                created.add(name);
             } catch (MongoCommandException e) {
                 if (e.getErrorCode() != NAMESPACE_EXISTS) {
                     throw e;
                 }
             }
+        }
+        return created;
+    }
+
+    /**
+     * Fills a collection that lists documents of another, one entry per document matching the filter
+     * (for a list that a store written before it existed lacks: call it when {@link #ensure} has just
+     * created the list). Entries are replaced by their id, so another node doing the same, or the list's
+     * own writer meanwhile, writes the same documents.
+     */
+    public static void fillList(MongoCollection<Document> list, MongoCollection<Document> source, Bson filter,
+                                Bson projection, Function<Document, Document> entry) {
+        List<WriteModel<Document>> entries = new ArrayList<>();
+        for (Document d : source.find(filter).projection(projection)) {
+            Document e = entry.apply(d);
+            entries.add(new ReplaceOneModel<>(Filters.eq("_id", e.get("_id")), e, new ReplaceOptions().upsert(true)));
+            if (entries.size() == 1_000) {
+                list.bulkWrite(entries);
+                entries.clear();
+            }
+        }
+        if (!entries.isEmpty()) {
+            list.bulkWrite(entries);
         }
     }
 

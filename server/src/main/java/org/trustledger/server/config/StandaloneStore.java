@@ -60,27 +60,23 @@ public final class StandaloneStore {
     }
 
     private static int port(String value) {
-        try {
-            int port = Integer.parseInt(value);
-            if (port >= 0 && port <= 65535) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw usage("--port must be a number from 0 to 65535, not '" + value + "'");
+        return number(value, 0, 65535, "--port must be a number from 0 to 65535");
     }
 
     private static int megabytes(String value) {
+        return number(value, 1, Integer.MAX_VALUE, "--cache-size must be a whole number of megabytes, at least 1");
+    }
+
+    private static int number(String value, int min, int max, String problem) {
         try {
-            int megabytes = Integer.parseInt(value);
-            if (megabytes >= 1) {
-                return megabytes;
+            int number = Integer.parseInt(value);
+            if (number >= min && number <= max) {
+                return number;
             }
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw usage("--cache-size must be a whole number of megabytes, at least 1, not '" + value + "'");
+        throw usage(problem + ", not '" + value + "'");
     }
 
     private static IllegalArgumentException usage(String problem) {
