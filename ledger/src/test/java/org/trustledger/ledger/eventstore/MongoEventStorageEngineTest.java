@@ -77,6 +77,18 @@ class MongoEventStorageEngineTest {
         return ((EmailVerified) m.getPayload()).email();
     }
 
+    /** A listener that collects every {@code find} on the events collection. */
+    static CommandListener eventFindsInto(List<BsonDocument> finds) {
+        return new CommandListener() {
+            @Override
+            public void commandStarted(CommandStartedEvent e) {
+                if (e.getCommandName().equals("find") && e.getCommand().getString("find").getValue().equals("events")) {
+                    finds.add(e.getCommand().clone());
+                }
+            }
+        };
+    }
+
     List<TrackedEventMessage<?>> readAll(MongoEventStorageEngine e, TrackingToken from) {
         List<TrackedEventMessage<?>> result = new ArrayList<>();
         e.readEvents(from, false).forEach(result::add);
@@ -174,15 +186,7 @@ class MongoEventStorageEngineTest {
     @Test
     void recent_events_are_read_from_memory_and_a_sole_writer_never_looks_past_its_head() {
         List<BsonDocument> eventFinds = new CopyOnWriteArrayList<>();
-        CommandListener listener = new CommandListener() {
-            @Override
-            public void commandStarted(CommandStartedEvent e) {
-                if (e.getCommandName().equals("find") && e.getCommand().getString("find").getValue().equals("events")) {
-                    eventFinds.add(e.getCommand().clone());
-                }
-            }
-        };
-        try (MongoClient client = mongo.newClient(listener)) {
+        try (MongoClient client = mongo.newClient(eventFindsInto(eventFinds))) {
             MongoDatabase counted = client.getDatabase(db.getName());
             MongoEventStorageEngine sole = MongoEventStorageEngine.builder().database(counted).snapshotSerializer(serializer)
                     .eventSerializer(serializer).clock(clock).batchSize(10).soleWriter(true).build();
@@ -215,6 +219,40 @@ class MongoEventStorageEngineTest {
                     .allSatisfy(find -> assertThat(find.containsKey("projection")
                             || find.getDocument("filter").getDocument("_id").getArray("$in").stream()
                                     .allMatch(id -> id.asInt64().getValue() > 28)).as(find.toJson()).isTrue());
+        }
+    }
+
+    /**
+     * An event stays in memory for a few seconds only ({@link MongoEventStorageEngine#RECENT_FOR_MS}): after
+     * that the sole writer's reader fetches it from the store, and reads the events kept since from memory.
+     * What it reads is the same either way.
+     */
+    @Test
+    void recent_events_are_let_go_after_a_few_seconds_and_read_from_the_store_again() {
+        List<BsonDocument> eventFinds = new CopyOnWriteArrayList<>();
+        try (MongoClient client = mongo.newClient(eventFindsInto(eventFinds))) {
+            MongoEventStorageEngine sole = MongoEventStorageEngine.builder().database(client.getDatabase(db.getName()))
+                    .snapshotSerializer(serializer).eventSerializer(serializer).clock(clock).batchSize(10)
+                    .soleWriter(true).build();
+            for (int i = 0; i < 10; i++) {
+                sole.appendEvents(event("early", i));
+            }
+            eventFinds.clear(); // appending looks up the aggregate's last sequence number
+            assertThat(readAll(sole, null)).hasSize(10);
+            assertThat(eventFinds).as("finds while the events are recent").isEmpty();
+
+            clock.advance(Duration.ofMillis(MongoEventStorageEngine.RECENT_FOR_MS + 1));
+            sole.appendEvents(event("late", 0));
+            eventFinds.clear();
+            List<TrackedEventMessage<?>> read = readAll(sole, null);
+
+            assertThat(read).extracting(MongoEventStorageEngineTest::emailOf).containsExactlyElementsOf(
+                    readAll(engine(db), null).stream().map(MongoEventStorageEngineTest::emailOf).toList());
+            assertThat(read).hasSize(11);
+            assertThat(eventFinds).as("finds for the events kept more than a few seconds ago").isNotEmpty()
+                    .allSatisfy(find -> assertThat(find.getDocument("filter").getDocument("_id").getArray("$in")
+                            .stream().map(id -> id.asInt64().getValue()).toList())
+                            .as(find.toJson()).isNotEmpty().allMatch(id -> id >= 1 && id <= 10));
         }
     }
 
