@@ -158,7 +158,10 @@ public class CertificateRegister implements CertificateCheck {
         return issued.estimatedDocumentCount();
     }
 
-    /** How many certificates were revoked, under both CAs: the sum of the CRL shards' collections, from their metadata. */
+    /**
+     * How many certificates were revoked, under both CAs: the sum of the CRL shards' collections, from
+     * their metadata (for the dashboard; a CRL's staleness is decided by {@link #countRevokedExactly}).
+     */
     public long revokedCount() {
         long revoked = 0;
         for (String name : allRevocations()) {
@@ -222,8 +225,14 @@ public class CertificateRegister implements CertificateCheck {
         database.getCollection(revocations(ca, shard)).find().forEach(each);
     }
 
-    /** How many certificates the CA has revoked (a cheap count: the CRL is stale when it differs). */
-    public long revokedCount(CaId ca, int shard) {
+    /**
+     * How many serials one CRL shard of the CA lists, counted exactly: by reading the shard (on the
+     * embedded store, every document of it). Its CRL is stale when this differs from the count the CRL
+     * was built with. Not from the collection's metadata, as {@link #revokedCount()} is: on MongoDB that
+     * count can drift after an unclean shutdown, and a wrong count could hold back a CRL that must follow
+     * a revocation within 60 s.
+     */
+    public long countRevokedExactly(CaId ca, int shard) {
         return database.getCollection(revocations(ca, shard)).countDocuments();
     }
 

@@ -79,7 +79,7 @@ public class CrlPublisher {
         Instant now = clock.instant();
         for (int shard = CA_CERTIFICATES; shard < CrlShards.COUNT; shard++) {
             Optional<Document> latest = latest(ca, shard);
-            boolean stale = latest.isEmpty() || latest.get().getLong("revoked") != revokedCount(ca, shard)
+            boolean stale = latest.isEmpty() || latest.get().getLong("revoked") != countRevokedExactly(ca, shard)
                     || latest.get().getDate("thisUpdate").toInstant().plus(VALIDITY.dividedBy(2)).isBefore(now);
             if (stale) {
                 publish(ca, shard);
@@ -93,7 +93,7 @@ public class CrlPublisher {
     public Published publish(CaId ca, int shard) {
         checkShard(shard);
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        long revokedBefore = revokedCount(ca, shard);
+        long revokedBefore = countRevokedExactly(ca, shard);
         X509v2CRLBuilder builder = new X509v2CRLBuilder(
                 X500Name.getInstance(cas.certificate(ca).getSubjectX500Principal().getEncoded()), Date.from(now));
         builder.setNextUpdate(Date.from(now.plus(VALIDITY)));
@@ -125,8 +125,8 @@ public class CrlPublisher {
     public record Published(long number, byte[] der) {
     }
 
-    private long revokedCount(CaId ca, int shard) {
-        return shard == CA_CERTIFICATES ? 0 : register.revokedCount(ca, shard);
+    private long countRevokedExactly(CaId ca, int shard) {
+        return shard == CA_CERTIFICATES ? 0 : register.countRevokedExactly(ca, shard);
     }
 
     private static void checkShard(int shard) {
