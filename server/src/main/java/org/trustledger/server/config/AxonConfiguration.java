@@ -86,9 +86,9 @@ public class AxonConfiguration {
      * <p>The cache that the processors following the head share holds the last {@value #CACHED_EVENTS}
      * events instead of Axon's 10,000. The processors read each event within moments of its append; at
      * live rates (a hundred events a second) 10,000 events stayed cached for one or two minutes, memory
-     * that nobody read again (bench/README.md, "Measured on 2026-12-05 (morning)"). A processor that falls further behind reads from the store,
-     * which still has the events of the last seconds in memory ({@code MongoEventStorageEngine}'s recent
-     * events), and rejoins the shared cache when it has caught up.
+     * that nobody read again (bench/README.md, "Measured on 2026-12-05 (morning)"). A processor that
+     * falls further behind reads from the store, which still has the events of the last seconds in memory
+     * ({@code MongoEventStorageEngine}'s recent events), and rejoins the shared cache when it has caught up.
      */
     @Qualifier("eventStore")
     @Bean(name = "eventBus")
