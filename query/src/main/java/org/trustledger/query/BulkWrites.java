@@ -1,18 +1,15 @@
 package org.trustledger.query;
 
-import static com.mongodb.client.model.Filters.eq;
-
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.InsertOneModel;
-import com.mongodb.client.model.ReplaceOneModel;
-import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.WriteModel;
 import java.util.List;
 import org.bson.Document;
+import org.trustledger.ledger.eventstore.MongoCollections;
 
 /**
  * A batch's writes to one collection, where a document the projection creates is sent as an insert, not
@@ -29,12 +26,7 @@ final class BulkWrites {
 
     /** The write that stores {@code doc} under its {@code _id}: an insert when it is known to be new. */
     static WriteModel<Document> store(Document doc, boolean isNew) {
-        return isNew ? new InsertOneModel<>(doc) : replacement(doc);
-    }
-
-    /** The write that replaces what is stored under {@code doc}'s {@code _id}, or inserts it (upsert). */
-    static ReplaceOneModel<Document> replacement(Document doc) {
-        return new ReplaceOneModel<>(eq("_id", doc.get("_id")), doc, new ReplaceOptions().upsert(true));
+        return isNew ? new InsertOneModel<>(doc) : MongoCollections.replacement(doc);
     }
 
     /**
@@ -58,7 +50,7 @@ final class BulkWrites {
                         || !(models.get(at) instanceof InsertOneModel<Document> insert)) {
                     throw e;
                 }
-                collection.bulkWrite(List.of(replacement(insert.getDocument())));
+                collection.bulkWrite(List.of(MongoCollections.replacement(insert.getDocument())));
                 from = at + 1;
             }
         }

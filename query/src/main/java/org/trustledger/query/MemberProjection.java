@@ -128,16 +128,16 @@ public class MemberProjection {
             }
             countApplied();
         }
-        write(emails, BulkWrites.replacement(new Document("_id", e.primaryEmail()).append("memberId", e.memberId())
+        write(emails, MongoCollections.replacement(new Document("_id", e.primaryEmail()).append("memberId", e.memberId())
                 .append("verified", false)));
     }
 
     @EventHandler
     void on(EmailVerificationRequested e, @SequenceNumber long seq, @Timestamp Instant at) {
         update(e.memberId(), seq, at, doc -> {
-            write(emails, BulkWrites.replacement(new Document("_id", e.email()).append("memberId", e.memberId())
+            write(emails, MongoCollections.replacement(new Document("_id", e.email()).append("memberId", e.memberId())
                     .append("verified", false)));
-            write(pending, BulkWrites.replacement(new Document("_id", pendingId(e.memberId(), e.email()))
+            write(pending, MongoCollections.replacement(new Document("_id", pendingId(e.memberId(), e.email()))
                     .append("memberId", e.memberId()).append("email", e.email())
                     .append("expiresAt", Date.from(e.expiresAt()))));
         });
@@ -159,7 +159,7 @@ public class MemberProjection {
                 verified.add(e.email());
             }
             doc.put("verifiedEmails", verified);
-            write(emails, BulkWrites.replacement(new Document("_id", e.email()).append("memberId", e.memberId())
+            write(emails, MongoCollections.replacement(new Document("_id", e.email()).append("memberId", e.memberId())
                     .append("verified", true)));
             write(pending, new DeleteOneModel<>(eq("_id", pendingId(e.memberId(), e.email()))));
         });
@@ -296,7 +296,7 @@ public class MemberProjection {
                 write(assurances, new UpdateOneModel<>(eq("_id", e.assuranceId()), Updates.combine(
                         Updates.set("voided", true), Updates.set("voidedBy", e.caseId()),
                         Updates.set("voidedAt", Date.from(e.voidedAt())))));
-                write(voided, BulkWrites.replacement(voidedEntry(e.assuranceId(), e.caseId())));
+                write(voided, MongoCollections.replacement(voidedEntry(e.assuranceId(), e.caseId())));
             }
             if (member.equals(e.assurerId()) && e.kind() == AssuranceKind.FACE_TO_FACE) {
                 doc.put("givenFaceToFace", Math.max(0, doc.getInteger("givenFaceToFace") - 1));

@@ -50,6 +50,11 @@ public final class MongoCollections {
         return created;
     }
 
+    /** The write that replaces what is stored under {@code doc}'s {@code _id}, or inserts it (upsert). */
+    public static ReplaceOneModel<Document> replacement(Document doc) {
+        return new ReplaceOneModel<>(Filters.eq("_id", doc.get("_id")), doc, new ReplaceOptions().upsert(true));
+    }
+
     /**
      * Fills a collection that lists documents of another, one entry per document matching the filter
      * (for a list that a store written before it existed lacks: call it when {@link #ensure} has just
@@ -60,8 +65,7 @@ public final class MongoCollections {
                                 Bson projection, Function<Document, Document> entry) {
         List<WriteModel<Document>> entries = new ArrayList<>();
         for (Document d : source.find(filter).projection(projection)) {
-            Document e = entry.apply(d);
-            entries.add(new ReplaceOneModel<>(Filters.eq("_id", e.get("_id")), e, new ReplaceOptions().upsert(true)));
+            entries.add(replacement(entry.apply(d)));
             if (entries.size() == 1_000) {
                 list.bulkWrite(entries);
                 entries.clear();
