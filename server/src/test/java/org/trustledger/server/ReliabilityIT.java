@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
+import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -85,6 +86,8 @@ class ReliabilityIT {
             }
         }
         StoreFacts replayed = StoreFacts.ofEmbedded(data);
+        checkGivenCounts(incremental, incremental.readModels, "built across the kills");
+        checkGivenCounts(incremental, replayed.readModels, "rebuilt");
         for (String model : StoreFacts.READ_MODELS) {
             assertThat(replayed.readModels.get(model)).as("read model " + model + " rebuilt from scratch")
                     .isEqualTo(incremental.readModels.get(model));
@@ -137,6 +140,8 @@ class ReliabilityIT {
                 awaitRebuilt(single);
             }
             StoreFacts rebuilt = StoreFacts.of(store.uri());
+            checkGivenCounts(shared, shared.readModels, "two nodes");
+            checkGivenCounts(shared, rebuilt.readModels, "one node's rebuild");
             for (String model : StoreFacts.READ_MODELS) {
                 assertThat(rebuilt.readModels.get(model)).as("read model " + model + " as one node rebuilds it")
                         .isEqualTo(shared.readModels.get(model));
@@ -251,6 +256,10 @@ class ReliabilityIT {
             assertThat(assurances.get(pair)).as("assurance " + pair).isEqualTo(1);
         }
         assertThat(assurances.values()).as("no assurance recorded twice").allMatch(n -> n == 1);
+        // One command, one batch: each assurance stands in the assuree's stream and once in the assurer's.
+        assertThat(store.countBy("AssuranceGiven", p -> p.path("assuranceId").asString()))
+                .as("each assurance given once in the assurer's stream")
+                .isEqualTo(store.countBy("AssuranceRecorded", p -> p.path("assuranceId").asString()));
 
         List<String> reserved = store.payloads("CertificateReserved").stream().map(p -> p.path("serial").asString()).toList();
         assertThat(new HashSet<>(reserved)).as("no serial reserved twice").hasSameSizeAs(reserved);
@@ -265,6 +274,21 @@ class ReliabilityIT {
                         + " and %d certificates exactly once; %d serials reserved, %d signed, none twice%n", label,
                 workload.registered.size(), workload.verified.size(), workload.assured.size(),
                 workload.certificates.size(), reserved.size(), issued.size());
+    }
+
+    /**
+     * The member read model counts what the store holds: each member's {@code givenCount} is the number of
+     * visible AssuranceGiven events in their stream. On a mismatch the message lists that member's events.
+     */
+    static void checkGivenCounts(StoreFacts store, Map<String, List<Document>> readModels, String label) {
+        Map<String, Integer> given = new HashMap<>();
+        store.events.stream().filter(e -> e.type().equals("AssuranceGiven")).forEach(e -> given.merge(e.aggregate(), 1, Integer::sum));
+        for (Document member : readModels.get("member_view")) {
+            String id = member.getString("_id");
+            assertThat(member.getInteger("givenCount")).as("%s: givenCount of %s (%s), whose events are %s", label, id,
+                    member.get("primaryEmail"), store.events.stream().filter(e -> e.aggregate().equals(id)).toList())
+                    .isEqualTo(given.getOrDefault(id, 0));
+        }
     }
 
     static List<String> reservedOnly(StoreFacts store) {

@@ -30,8 +30,13 @@ final class StoreFacts {
             "member_given", "certificates", "certificate_requests", "member_timeline", "voided_assurances",
             "certificates_issued");
 
-    /** A visible event: its type's simple name and its payload. */
-    public record Event(long index, String type, JsonNode payload) {
+    /** A visible event: its global index, its aggregate's id and sequence number, its type's simple name and its payload. */
+    public record Event(long index, String aggregate, long sequence, String type, JsonNode payload) {
+
+        @Override
+        public String toString() {
+            return index + " " + aggregate + "/" + sequence + " " + type;
+        }
     }
 
     public final List<Event> events = new ArrayList<>();
@@ -82,7 +87,8 @@ final class StoreFacts {
                 continue;
             }
             String type = d.getString("payloadType");
-            facts.events.add(new Event(index.longValue(), type.substring(type.lastIndexOf('.') + 1),
+            facts.events.add(new Event(index.longValue(), d.getString("aggregateIdentifier"),
+                    ((Number) d.get("sequenceNumber")).longValue(), type.substring(type.lastIndexOf('.') + 1),
                     JSON.readTree(d.getString("payload"))));
         }
         facts.events.sort((a, b) -> Long.compare(a.index(), b.index()));

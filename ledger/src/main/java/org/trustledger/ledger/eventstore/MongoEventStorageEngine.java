@@ -101,8 +101,18 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
     private final Clock clock;
     /** Whether this engine is, for now, the store's only writer (see {@link Builder#soleWriter}). */
     private final java.util.function.BooleanSupplier soleWriter;
-    /** The highest global index this node has allocated or seen taken. */
+    /**
+     * The highest global index this node has allocated or seen taken: it allocates above it. Besides its
+     * own allocations it takes in every event it loads or reads, and, as one of several writers, the shared
+     * head now and then ({@link #catchUpWithHead}). A node must never write below an event it has seen:
+     * the global order would then put an aggregate's next event before the one it follows, and readers that
+     * went past the index long ago would never look at it again.
+     */
     private final AtomicLong nextIndex = new AtomicLong();
+    /** When, in the engine's clock's milliseconds, a writer sharing the store next looks up the head. */
+    private final AtomicLong nextHeadCheck = new AtomicLong();
+    /** How often: well within the gap timeout, which readers wait for a hole to fill. */
+    private final long headCheckEveryMs;
     /** The highest index this node has written (the shared head is raised only now and then). */
     private final AtomicLong headRaisedTo = new AtomicLong();
     private static final int HEAD_STRIDE = 32;
@@ -153,6 +163,8 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
         events.createIndex(Indexes.ascending("aggSeq"), new IndexOptions().unique(true).name("aggregate_sequence"));
         nextIndex.set(discoverHead());
         headRaisedTo.set(nextIndex.get());
+        this.headCheckEveryMs = Math.max(1, Math.min(1_000, gapTimeout.toMillis() / 4));
+        nextHeadCheck.set(clock.millis() + headCheckEveryMs);
     }
 
     public static Builder builder() {
@@ -170,6 +182,7 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
         for (EventMessage<?> event : events) {
             docs.add(toDocument(event, serializer, -1, -1, events.size()));
         }
+        catchUpWithHead();
         try {
             insertBatch(docs);
         } catch (DuplicateSlot e) {
@@ -256,6 +269,29 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
             completed(docs.get(0).getLong("batch"));
         }
         raiseHead(written.get(written.size() - 1));
+    }
+
+    /** This node has seen an event at {@code index}: it allocates above it from now on. */
+    private void seen(long index) {
+        nextIndex.accumulateAndGet(index, Math::max);
+    }
+
+    /**
+     * As one of several writers, takes in the shared head at most every {@link #headCheckEveryMs}. This
+     * node's hint only moves with its own writes; after a pause it would lag behind and take holes far
+     * below the head (indexes allocated and never written: a batch removed after a conflict, a writer
+     * killed), which readers have long given up waiting for. Taken in this often, a hole this node fills
+     * lies above the head of a moment ago, so readers that passed it still hold it as a gap.
+     */
+    private void catchUpWithHead() {
+        if (soleWriter.getAsBoolean()) {
+            return; // its own allocations are the head
+        }
+        long now = clock.millis();
+        long due = nextHeadCheck.get();
+        if (now >= due && nextHeadCheck.compareAndSet(due, now + headCheckEveryMs)) {
+            seen(headIndex());
+        }
     }
 
     private void completed(long batch) {
@@ -494,6 +530,7 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
                 break; // a hole means an unfinished batch: the stream ends before it
             }
             result.add(domainEntry(d));
+            seen(d.getLong("_id")); // what a command appends after loading the aggregate must come after it
             expected++;
         }
         return result;
@@ -573,7 +610,20 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
     @Override
     protected Stream<? extends DomainEventData<?>> readSnapshotData(String aggregateIdentifier) {
         Document d = snapshots.find(eq("_id", aggregateIdentifier)).first();
-        return d == null ? Stream.empty() : Stream.of(domainEntry(d));
+        if (d == null) {
+            return Stream.empty();
+        }
+        // Where the snapshot's last event stands, as for events loaded (a snapshot stored before
+        // it was recorded: looked up by its aggregate/sequence key, unless this node is the sole writer,
+        // whose allocations are past every event there is).
+        Long index = d.getLong("index");
+        if (index == null && !soleWriter.getAsBoolean()) {
+            index = indexOf(aggregateIdentifier, d.getLong("sequenceNumber"));
+        }
+        if (index != null) {
+            seen(index);
+        }
+        return Stream.of(domainEntry(d));
     }
 
     @Override
@@ -590,11 +640,22 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
                 .append("payloadRevision", payload.getType().getRevision())
                 .append("payload", payload.getData())
                 .append("metaData", metaData.getData());
+        Long index = indexOf(snapshot.getAggregateIdentifier(), snapshot.getSequenceNumber());
+        if (index != null) {
+            doc.append("index", index); // the global index of the snapshot's last event
+        }
         Document current = snapshots.find(eq("_id", snapshot.getAggregateIdentifier())).first();
         if (current != null && current.getLong("sequenceNumber") >= snapshot.getSequenceNumber()) {
             return; // never replace a snapshot by an older one
         }
         snapshots.replaceOne(eq("_id", snapshot.getAggregateIdentifier()), doc, new ReplaceOptions().upsert(true));
+    }
+
+    /** The global index of the aggregate's event at {@code sequence}, or null when there is none. */
+    private Long indexOf(String aggregateIdentifier, long sequence) {
+        Document event = events.find(eq("aggSeq", aggregateIdentifier + "/" + sequence))
+                .projection(new Document("_id", 1)).first();
+        return event == null ? null : event.getLong("_id");
     }
 
     // ---- tracking ----------------------------------------------------------------------------
@@ -634,6 +695,9 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
             docs = scanAhead(index, batchSize);
         }
         docs.forEach(this::keepRecent);
+        if (!docs.isEmpty()) {
+            seen(docs.get(docs.size() - 1).getLong("_id"));
+        }
 
         Instant gapFrame = clock.instant().minus(gapTimeout);
         List<TrackedEventData<?>> result = new ArrayList<>(docs.size());

@@ -293,6 +293,70 @@ class MongoEventStorageEngineTest {
         assertThat(((GapAwareTrackingToken) after.get(0).trackingToken()).hasGaps()).isFalse();
     }
 
+    /**
+     * Another node whose allocation hint lags behind (it has not written for a while) loads an aggregate
+     * and appends its next event. Below the event it loaded there is a hole: indexes allocated and never
+     * written (a batch removed after a conflict, a writer killed). Taking the hole would put the aggregate's
+     * later event before its earlier one in global order, and a rebuild, which reads in that order, would
+     * skip the earlier one as already seen (found by the two-node reliability test: one assurance too few).
+     */
+    @Test
+    void an_event_appended_after_loading_its_aggregate_lands_after_the_events_loaded() {
+        MongoEventStorageEngine other = engine(db);
+        engine.allocate(2); // never written
+        engine.appendEvents(event("a", 0));
+        assertThat(other.readEvents("a").asStream().map(DomainEventMessage::getSequenceNumber)).containsExactly(0L);
+        other.appendEvents(event("a", 1));
+        assertThat(sequenceNumbersInGlobalOrder("a")).as("the aggregate's events in global order").containsExactly(0L, 1L);
+
+        // Loaded from a snapshot with no events after it: the snapshot says where its last event stands.
+        MongoEventStorageEngine third = engine(db);
+        engine.allocate(3);
+        engine.appendEvents(event("s", 0));
+        engine.storeSnapshot(new GenericDomainEventMessage<>("Member", "s", 0,
+                new EmailVerified("s", "snapshot@example.org", Instant.parse("2026-11-23T12:00:00Z"))));
+        // As the event store loads an aggregate: its snapshot, then the events after it.
+        assertThat(third.readSnapshot("s")).hasValueSatisfying(snapshot -> assertThat(snapshot.getSequenceNumber()).isZero());
+        assertThat(third.readEvents("s", 1).asStream()).isEmpty();
+        third.appendEvents(event("s", 1));
+        assertThat(sequenceNumbersInGlobalOrder("s")).containsExactly(0L, 1L);
+
+        // A snapshot stored before it recorded where its last event stands: looked up.
+        MongoEventStorageEngine fourth = engine(db);
+        engine.allocate(3);
+        engine.appendEvents(event("t", 0));
+        engine.storeSnapshot(new GenericDomainEventMessage<>("Member", "t", 0,
+                new EmailVerified("t", "snapshot@example.org", Instant.parse("2026-11-23T12:00:00Z"))));
+        db.getCollection("snapshots").updateOne(new Document("_id", "t"), new Document("$unset", new Document("index", "")));
+        assertThat(fourth.readSnapshot("t")).isPresent();
+        fourth.appendEvents(event("t", 1));
+        assertThat(sequenceNumbersInGlobalOrder("t")).containsExactly(0L, 1L);
+    }
+
+    private List<Long> sequenceNumbersInGlobalOrder(String aggregate) {
+        return readAll(engine, null).stream().map(m -> (DomainEventMessage<?>) m)
+                .filter(m -> m.getAggregateIdentifier().equals(aggregate)).map(DomainEventMessage::getSequenceNumber).toList();
+    }
+
+    /**
+     * A node that has not written for longer than the gap timeout must not write into a hole that readers
+     * have already given up as a gap that never fills: they would never see the event.
+     */
+    @Test
+    void a_node_that_was_idle_writes_past_the_gaps_readers_have_given_up() {
+        MongoEventStorageEngine idle = engine(db);
+        engine.allocate(1); // never written
+        engine.appendEvents(event("a", 0));
+        clock.advance(Duration.ofSeconds(6)); // past the gap timeout of 5 s
+        engine.appendEvents(event("b", 0));
+        List<TrackedEventMessage<?>> read = readAll(engine, null);
+        GapAwareTrackingToken token = (GapAwareTrackingToken) read.get(read.size() - 1).trackingToken();
+        assertThat(token.hasGaps()).as("the hole is given up").isFalse();
+
+        idle.appendEvents(event("c", 0));
+        assertThat(readAll(engine, token)).extracting(MongoEventStorageEngineTest::emailOf).containsExactly("c-0@example.org");
+    }
+
     @Test
     void a_long_unwritten_range_does_not_stall_readers() {
         engine.appendEvents(event("a", 0));
