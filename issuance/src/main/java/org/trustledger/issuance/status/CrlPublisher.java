@@ -24,7 +24,6 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.IssuingDistributionPoint;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CRLHolder;
-import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.bc.BcX509ExtensionUtils;
 import org.bson.Document;
 import org.bson.types.Binary;
@@ -94,23 +93,22 @@ public class CrlPublisher {
         checkShard(shard);
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         long revokedBefore = countRevokedExactly(ca, shard);
-        X509v2CRLBuilder builder = new X509v2CRLBuilder(
-                X500Name.getInstance(cas.certificate(ca).getSubjectX500Principal().getEncoded()), Date.from(now));
-        builder.setNextUpdate(Date.from(now.plus(VALIDITY)));
+        CrlBuilder builder = new CrlBuilder(X500Name.getInstance(cas.certificate(ca).getSubjectX500Principal().getEncoded()),
+                now, now.plus(VALIDITY));
         if (shard != CA_CERTIFICATES) {
-            register.forEachRevoked(ca, shard, d -> builder.addCRLEntry(new BigInteger(d.getString("_id"), 16),
-                    d.getDate("revokedAt"), RevocationReason.valueOf(d.getString("reason")).code()));
+            register.forEachRevoked(ca, shard, d -> builder.revoked(new BigInteger(d.getString("_id"), 16),
+                    d.getDate("revokedAt").toInstant(), RevocationReason.valueOf(d.getString("reason")).code()));
         }
         long number = nextNumber(ca, shard);
         try {
-            builder.addExtension(Extension.cRLNumber, false, new CRLNumber(BigInteger.valueOf(number)));
-            builder.addExtension(Extension.authorityKeyIdentifier, false, new BcX509ExtensionUtils()
+            builder.extension(Extension.cRLNumber, false, new CRLNumber(BigInteger.valueOf(number)));
+            builder.extension(Extension.authorityKeyIdentifier, false, new BcX509ExtensionUtils()
                     .createAuthorityKeyIdentifier(SubjectPublicKeyInfo.getInstance(cas.signer(ca).publicKey().getEncoded())));
             String url = shard == CA_CERTIFICATES ? cas.settings().crlUrl(ca) : cas.settings().crlUrl(ca, shard);
-            builder.addExtension(Extension.issuingDistributionPoint, true, new IssuingDistributionPoint(
+            builder.extension(Extension.issuingDistributionPoint, true, new IssuingDistributionPoint(
                     new DistributionPointName(new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, url))),
                     shard != CA_CERTIFICATES, shard == CA_CERTIFICATES, null, false, false));
-            X509CRLHolder crl = builder.build(cas.signer(ca).contentSigner("SHA384"));
+            X509CRLHolder crl = builder.sign(cas.signer(ca).contentSigner("SHA384"));
             byte[] der = crl.getEncoded();
             crls.replaceOne(eq("_id", id(ca, shard)), new Document("_id", id(ca, shard)).append("number", number)
                     .append("thisUpdate", Date.from(now)).append("revoked", revokedBefore).append("der", new Binary(der)),
