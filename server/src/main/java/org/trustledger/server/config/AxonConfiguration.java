@@ -158,8 +158,16 @@ public class AxonConfiguration {
      */
     @Bean
     ProjectionProgress projectionProgress(ObjectProvider<org.axonframework.config.Configuration> axon) {
+        // Resolved once it exists: a bean lookup at every call searched the bean factory's candidates, most
+        // of a rights check's time (JFR, issuance phase: DefaultListableBeanFactory.findAutowireCandidates).
+        java.util.concurrent.atomic.AtomicReference<org.axonframework.config.Configuration> resolved =
+                new java.util.concurrent.atomic.AtomicReference<>();
         return new ProjectionProgress(group -> {
-            org.axonframework.config.Configuration config = axon.getIfAvailable();
+            org.axonframework.config.Configuration config = resolved.get();
+            if (config == null) {
+                config = axon.getIfAvailable();
+                resolved.compareAndSet(null, config);
+            }
             return config != null && config.eventProcessingConfiguration()
                     .eventProcessor(group, StreamingEventProcessor.class)
                     .map(p -> p.isRunning() && holdsEverySegment(p.processingStatus().values().stream()
