@@ -87,15 +87,14 @@ public class CertificateRegister implements CertificateCheck {
         return "revocations_" + ca.slug() + "_" + shard;
     }
 
+    /** The names of every shard's revocation collection, of every CA. */
     static List<String> allRevocations() {
-        List<String> names = new java.util.ArrayList<>();
-        for (CaId ca : CaId.values()) {
-            for (int shard = 0; shard < CrlShards.COUNT; shard++) {
-                names.add(revocations(ca, shard));
-            }
-        }
-        return names;
+        return ALL_REVOCATIONS;
     }
+
+    private static final List<String> ALL_REVOCATIONS = java.util.stream.Stream.of(CaId.values())
+            .flatMap(ca -> java.util.stream.IntStream.range(0, CrlShards.COUNT).mapToObj(shard -> revocations(ca, shard)))
+            .toList();
 
     // ---- projection ---------------------------------------------------------------------------------
 

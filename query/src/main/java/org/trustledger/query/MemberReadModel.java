@@ -31,6 +31,7 @@ public class MemberReadModel {
     private final MongoCollection<Document> members;
     private final MongoCollection<Document> assurances;
     private final MongoCollection<Document> emails;
+    private final MongoCollection<Document> voided;
     private final Clock clock;
     private final MongoDatabase database;
 
@@ -41,6 +42,7 @@ public class MemberReadModel {
         this.members = database.getCollection(ReadModelCollections.MEMBERS);
         this.assurances = database.getCollection(ReadModelCollections.ASSURANCES);
         this.emails = database.getCollection(ReadModelCollections.MEMBER_EMAILS);
+        this.voided = database.getCollection(ReadModelCollections.VOIDED_ASSURANCES); // created by MemberProjection
         this.clock = clock;
     }
 
@@ -62,7 +64,7 @@ public class MemberReadModel {
      * garbage collection paused every request for a quarter to half a second to move them.
      */
     public long voidedAssuranceCount() {
-        return database.getCollection(ReadModelCollections.VOIDED_ASSURANCES).estimatedDocumentCount();
+        return voided.estimatedDocumentCount();
     }
 
     public Optional<MemberView> member(String id) {
