@@ -36,7 +36,8 @@ import org.trustledger.issuance.status.CrlPublisher;
  * extension, signed with SHA256withECDSA by an ECDSA P-256 CA key. Bouncy Castle through
  * {@link CrlBuilder}, as {@link CrlPublisher#publish} writes a CRL (issuer, this and next update, one entry
  * per revocation, CRL number, authority key identifier), without the database: {@code publish} reads the
- * register from and stores the CRL in MongoDB. One CRL per invocation, so the mode is single shot; the encoded size is printed at the end.
+ * register from and stores the CRL in MongoDB. One CRL per invocation, so the mode is single shot; the
+ * encoded size is printed at the end.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.SECONDS)
