@@ -640,13 +640,13 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
                 .append("payloadRevision", payload.getType().getRevision())
                 .append("payload", payload.getData())
                 .append("metaData", metaData.getData());
-        Long index = indexOf(snapshot.getAggregateIdentifier(), snapshot.getSequenceNumber());
-        if (index != null) {
-            doc.append("index", index); // the global index of the snapshot's last event
-        }
         Document current = snapshots.find(eq("_id", snapshot.getAggregateIdentifier())).first();
         if (current != null && current.getLong("sequenceNumber") >= snapshot.getSequenceNumber()) {
             return; // never replace a snapshot by an older one
+        }
+        Long index = indexOf(snapshot.getAggregateIdentifier(), snapshot.getSequenceNumber());
+        if (index != null) {
+            doc.append("index", index); // the global index of the snapshot's last event
         }
         snapshots.replaceOne(eq("_id", snapshot.getAggregateIdentifier()), doc, new ReplaceOptions().upsert(true));
     }

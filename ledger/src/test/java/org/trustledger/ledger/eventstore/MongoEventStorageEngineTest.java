@@ -313,8 +313,7 @@ class MongoEventStorageEngineTest {
         MongoEventStorageEngine third = engine(db);
         engine.allocate(3);
         engine.appendEvents(event("s", 0));
-        engine.storeSnapshot(new GenericDomainEventMessage<>("Member", "s", 0,
-                new EmailVerified("s", "snapshot@example.org", Instant.parse("2026-11-23T12:00:00Z"))));
+        engine.storeSnapshot(event("s", 0)); // a snapshot as of the aggregate's event 0
         // As the event store loads an aggregate: its snapshot, then the events after it.
         assertThat(third.readSnapshot("s")).hasValueSatisfying(snapshot -> assertThat(snapshot.getSequenceNumber()).isZero());
         assertThat(third.readEvents("s", 1).asStream()).isEmpty();
@@ -325,8 +324,7 @@ class MongoEventStorageEngineTest {
         MongoEventStorageEngine fourth = engine(db);
         engine.allocate(3);
         engine.appendEvents(event("t", 0));
-        engine.storeSnapshot(new GenericDomainEventMessage<>("Member", "t", 0,
-                new EmailVerified("t", "snapshot@example.org", Instant.parse("2026-11-23T12:00:00Z"))));
+        engine.storeSnapshot(event("t", 0)); // a snapshot as of the aggregate's event 0
         db.getCollection("snapshots").updateOne(new Document("_id", "t"), new Document("$unset", new Document("index", "")));
         assertThat(fourth.readSnapshot("t")).isPresent();
         fourth.appendEvents(event("t", 1));
