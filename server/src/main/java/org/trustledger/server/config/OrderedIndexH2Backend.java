@@ -255,7 +255,7 @@ class OrderedIndexH2Backend extends H2Backend {
                 boolean sparse) {
             // The same map name as H2Database's, so that dropping the index removes this map.
             String name = getFullCollectionNamespace(collectionName) + "._index_" + indexName;
-            MVMap<KeyValue, Object> map = getMvStore().openMap(name, keyOrdered());
+            MVMap<StoredKey, Object> map = getMvStore().openMap(name, keyOrdered());
             return new OrderedIndex(map, indexName, keys, sparse);
         }
 
@@ -404,14 +404,14 @@ class OrderedIndexH2Backend extends H2Backend {
     /** H2's unique index on a map opened by us (its constructor is package-private). */
     static final class OrderedIndex extends AbstractUniqueIndex<Object> {
 
-        private final MVMap<KeyValue, Object> map;
+        private final MVMap<StoredKey, Object> map;
         /** The indexed fields, in order: mongo-java-server builds this list with a stream at every call. */
         private final List<String> fields;
         private final Set<String> fieldSet;
         /** Whether every indexed field is a top-level one (no path), and the index not sparse. */
         private final boolean plain;
 
-        OrderedIndex(MVMap<KeyValue, Object> map, String name, List<IndexKey> keys, boolean sparse) {
+        OrderedIndex(MVMap<StoredKey, Object> map, String name, List<IndexKey> keys, boolean sparse) {
             super(name, keys, sparse);
             this.map = map;
             this.fields = List.copyOf(super.keys());
@@ -489,22 +489,35 @@ class OrderedIndexH2Backend extends H2Backend {
 
         @Override
         protected Object removeDocument(KeyValue keyValue) {
-            return map.remove(keyValue);
+            return map.remove(new StoredKey(keyValue));
         }
 
         @Override
         protected boolean putKeyPosition(KeyValue keyValue, Object position) {
-            return map.putIfAbsent(keyValue, Missing.ofNullable(position)) == null;
+            return map.putIfAbsent(new StoredKey(keyValue), Missing.ofNullable(position)) == null;
         }
 
         @Override
         protected Iterable<Map.Entry<KeyValue, Object>> getIterable() {
-            return map.entrySet();
+            return () -> new java.util.Iterator<>() {
+                private final java.util.Iterator<Map.Entry<StoredKey, Object>> entries = map.entrySet().iterator();
+
+                @Override
+                public boolean hasNext() {
+                    return entries.hasNext();
+                }
+
+                @Override
+                public Map.Entry<KeyValue, Object> next() {
+                    Map.Entry<StoredKey, Object> entry = entries.next();
+                    return new java.util.AbstractMap.SimpleImmutableEntry<>(entry.getKey().values(), entry.getValue());
+                }
+            };
         }
 
         @Override
         protected Object getPosition(KeyValue keyValue) {
-            return map.get(keyValue);
+            return map.get(new StoredKey(keyValue));
         }
 
         @Override
@@ -541,9 +554,9 @@ class OrderedIndexH2Backend extends H2Backend {
             }
             // A document may have several keys with the same prefix (a field holding an array).
             Set<Object> positions = new java.util.LinkedHashSet<>();
-            Cursor<KeyValue, Object> cursor = map.cursor(prefix);
+            Cursor<StoredKey, Object> cursor = map.cursor(new StoredKey(prefix));
             while (cursor.hasNext()) {
-                KeyValue key = cursor.next();
+                KeyValue key = cursor.next().values();
                 for (int i = 0; i < prefix.size(); i++) {
                     // Values the comparator holds equal (1 and 1.0) sort together; the collection matches
                     // each document against the query itself, so a wider range is only more to check.
@@ -819,22 +832,75 @@ class OrderedIndexH2Backend extends H2Backend {
         }
     }
 
-    static MVMap.Builder<KeyValue, Object> keyOrdered() {
-        return new MVMap.Builder<KeyValue, Object>().keyType(new KeyOrder());
+    static MVMap.Builder<StoredKey, Object> keyOrdered() {
+        return new MVMap.Builder<StoredKey, Object>().keyType(new KeyOrder());
+    }
+
+    /**
+     * An index key as its map holds it: mongo-java-server's {@link KeyValue} (a final class), with the bytes
+     * it is written as once they exist. H2 writes every changed page whole at each commit, so a key was
+     * encoded again at every rewrite of its page (a commit that changed any key beside it, compaction):
+     * 9.5 % of the server's CPU samples in an issuance profile with exact attribution (bench/README.md). A
+     * key read from the file keeps the bytes it was read from; a key encoded once keeps its encoding; a page
+     * rewrite copies them, as it copies a document's ({@link Stored}). Keys never change: mongo-java-server
+     * makes a new KeyValue for every lookup and insert.
+     */
+    static final class StoredKey {
+
+        /** Marks a key written H2's way (a value BSON would not bring back as it was): encoded at every write. */
+        private static final byte[] NOT_BSON = new byte[0];
+
+        private final KeyValue values;
+        private volatile byte[] written;
+
+        StoredKey(KeyValue values) {
+            this.values = Objects.requireNonNull(values);
+        }
+
+        private StoredKey(KeyValue values, byte[] written) {
+            this.values = values;
+            this.written = written;
+        }
+
+        KeyValue values() {
+            return values;
+        }
+
+        /** Whether the key's bytes are at hand (for tests). */
+        boolean encoded() {
+            byte[] bytes = written;
+            return bytes != null && bytes != NOT_BSON;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof StoredKey other && values.equals(other.values);
+        }
+
+        @Override
+        public int hashCode() {
+            return values.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return values.toString();
+        }
     }
 
     /**
      * Index keys compared by value: element by element with {@link ValueComparator} (MongoDB's order of
      * types and values), then by length. Keys that order as equal but are not {@link KeyValue#equals
      * equal} (as the serialized comparison told them apart) are ordered by the elements' classes and text,
-     * so that the order stays consistent with equality. Anything that is not a KeyValue is compared as
-     * H2 always did.
+     * so that the order stays consistent with equality. Anything that is not a key is compared as H2
+     * always did.
      *
      * <p>Written to the file as BSON values behind a tag of their own ({@link #BSON_KEY}) instead of H2's
      * Java serialization (a new {@code ObjectOutputStream} per key): the store's commit thread spent 45 %
      * of its CPU samples there during a rebuild, and its compaction read keys back through an
      * {@code ObjectInputStream}. Keys written before (H2's own tags) are still read as they are, and a
      * key holding a kind of value the ledger's keys do not hold is still written H2's way ({@link #bsonExact}).
+     * A key keeps the bytes it was read from or first written as ({@link StoredKey}).
      */
     static final class KeyOrder extends ObjectDataType {
 
@@ -844,9 +910,26 @@ class OrderedIndexH2Backend extends H2Backend {
 
         @Override
         public void write(WriteBuffer buffer, Object key) {
-            if (!(key instanceof KeyValue values) || !bsonExact(values)) {
+            if (!(key instanceof StoredKey stored)) {
                 super.write(buffer, key);
                 return;
+            }
+            byte[] bytes = stored.written;
+            if (bytes == null) {
+                bytes = encode(stored.values);
+                stored.written = bytes;
+            }
+            if (bytes == StoredKey.NOT_BSON) {
+                super.write(buffer, stored.values);
+            } else {
+                buffer.put(bytes);
+            }
+        }
+
+        /** The bytes a key is written as, or {@link StoredKey#NOT_BSON} for a key written H2's way. */
+        static byte[] encode(KeyValue values) {
+            if (!bsonExact(values)) {
+                return StoredKey.NOT_BSON;
             }
             ByteBuf bson = Scratch.take();
             bson.writeByte(BSON_KEY);
@@ -856,13 +939,17 @@ class OrderedIndexH2Backend extends H2Backend {
                 bson.writeByte(type);
                 BsonDocuments.value(type, value, bson);
             }
-            Scratch.copyTo(buffer, bson);
+            byte[] bytes = ByteBufUtil.getBytes(bson);
+            Scratch.done(bson);
+            return bytes;
         }
 
         @Override
         public Object read(ByteBuffer buffer) {
-            if (buffer.get(buffer.position()) != BSON_KEY) {
-                return super.read(buffer);
+            int start = buffer.position();
+            if (buffer.get(start) != BSON_KEY) {
+                Object key = super.read(buffer);
+                return key instanceof KeyValue values ? new StoredKey(values) : key; // as BSON at its next write
             }
             ByteBuf bson = Unpooled.wrappedBuffer(buffer.slice());
             bson.skipBytes(1);
@@ -871,13 +958,16 @@ class OrderedIndexH2Backend extends H2Backend {
             for (int i = 0; i < size; i++) {
                 values.add(BsonDecoder.decodeValue(bson.readByte(), bson));
             }
-            buffer.position(buffer.position() + bson.readerIndex());
-            return new KeyValue(values);
+            byte[] bytes = new byte[bson.readerIndex()];
+            buffer.get(bytes);
+            return new StoredKey(new KeyValue(values), bytes);
         }
 
+        /** Depends on the values alone, so that a key weighs the same when it enters a page and when it leaves. */
         @Override
         public int getMemory(Object key) {
-            return key instanceof KeyValue values ? 24 + 2 * BsonDocuments.estimate(values.stream().toList(), 0)
+            return key instanceof StoredKey stored
+                    ? 40 + 2 * BsonDocuments.estimate(stored.values.stream().toList(), 0)
                     : super.getMemory(key);
         }
 
@@ -932,9 +1022,13 @@ class OrderedIndexH2Backend extends H2Backend {
             if (a == b) {
                 return 0;
             }
-            if (!(a instanceof KeyValue x) || !(b instanceof KeyValue y)) {
+            if (!(a instanceof StoredKey p) || !(b instanceof StoredKey q)) {
                 return super.compare(a, b);
             }
+            return compareValues(p.values, q.values);
+        }
+
+        static int compareValues(KeyValue x, KeyValue y) {
             int n = Math.min(x.size(), y.size());
             for (int i = 0; i < n; i++) {
                 int c = VALUES.compare(x.get(i), y.get(i));
@@ -995,9 +1089,9 @@ class OrderedIndexH2Backend extends H2Backend {
                 if (store.hasMap(temporary)) {
                     store.removeMap(temporary);
                 }
-                MVMap<KeyValue, Object> reordered = store.openMap(temporary, keyOrdered());
+                MVMap<StoredKey, Object> reordered = store.openMap(temporary, keyOrdered());
                 for (var entry : old.entrySet()) {
-                    reordered.put((KeyValue) entry.getKey(), entry.getValue());
+                    reordered.put(new StoredKey((KeyValue) entry.getKey()), entry.getValue());
                 }
                 entries += reordered.sizeAsLong();
                 store.removeMap(old);

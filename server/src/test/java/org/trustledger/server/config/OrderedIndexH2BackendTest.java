@@ -87,18 +87,18 @@ class OrderedIndexH2BackendTest {
         }
         for (KeyValue a : keys) {
             for (KeyValue b : keys) {
-                int ab = order.compare(a, b);
-                assertThat(Integer.signum(ab)).as("%s vs %s", a, b).isEqualTo(-Integer.signum(order.compare(b, a)));
+                int ab = order.compare(key(a), key(b));
+                assertThat(Integer.signum(ab)).as("%s vs %s", a, b).isEqualTo(-Integer.signum(order.compare(key(b), key(a))));
                 assertThat(ab == 0).as("%s vs %s", a, b).isEqualTo(a.equals(b));
                 for (KeyValue c : keys.subList(0, 40)) {
-                    if (ab < 0 && order.compare(b, c) < 0) {
-                        assertThat(order.compare(a, c)).as("%s < %s < %s", a, b, c).isNegative();
+                    if (ab < 0 && order.compare(key(b), key(c)) < 0) {
+                        assertThat(order.compare(key(a), key(c))).as("%s < %s < %s", a, b, c).isNegative();
                     }
                 }
             }
         }
-        assertThat(order.compare(new KeyValue(2.0), new KeyValue(10.0))).isNegative();
-        assertThat(order.compare(new KeyValue("a", 2.0), new KeyValue("a", 1.0))).isPositive();
+        assertThat(order.compare(key(new KeyValue(2.0)), key(new KeyValue(10.0)))).isNegative();
+        assertThat(order.compare(key(new KeyValue("a", 2.0)), key(new KeyValue("a", 1.0)))).isPositive();
     }
 
     @Test
@@ -119,28 +119,89 @@ class OrderedIndexH2BackendTest {
         WriteBuffer buffer = new WriteBuffer();
         for (KeyValue key : keys) {
             assertThat(OrderedIndexH2Backend.KeyOrder.bsonExact(key)).as("%s", key).isTrue();
-            order.write(buffer, key);
+            order.write(buffer, key(key));
             before.write(buffer, key); // a page may hold both until it is rewritten
         }
         ByteBuffer written = buffer.getBuffer().flip();
+        List<OrderedIndexH2Backend.StoredKey> readBack = new ArrayList<>();
         for (KeyValue key : keys) {
             int at = written.position();
-            Object read = order.read(written);
-            assertThat(read).as("%s written as BSON", key).isEqualTo(key);
-            assertThat(order.compare(read, key)).isZero();
+            OrderedIndexH2Backend.StoredKey read = (OrderedIndexH2Backend.StoredKey) order.read(written);
+            assertThat(read.values()).as("%s written as BSON", key).isEqualTo(key);
+            assertThat(order.compare(read, key(key))).isZero();
             assertThat(written.get(at)).isEqualTo(OrderedIndexH2Backend.KeyOrder.BSON_KEY);
-            assertThat(order.read(written)).as("%s written by H2", key).isEqualTo(key);
+            assertThat(read.encoded()).as("%s keeps the bytes it was read from", key).isTrue();
+            OrderedIndexH2Backend.StoredKey old = (OrderedIndexH2Backend.StoredKey) order.read(written);
+            assertThat(old.values()).as("%s written by H2", key).isEqualTo(key);
+            assertThat(old.encoded()).isFalse();
+            readBack.add(read);
+            readBack.add(old);
         }
         assertThat(written.hasRemaining()).isFalse();
+
+        // Written again (a page rewrite), both come out as BSON: the first its very bytes, the second encoded anew.
+        WriteBuffer again = new WriteBuffer();
+        for (OrderedIndexH2Backend.StoredKey key : readBack) {
+            order.write(again, key);
+            assertThat(key.encoded()).isTrue();
+        }
+        ByteBuffer rewritten = again.getBuffer().flip();
+        ByteBuffer first = buffer.getBuffer().flip();
+        for (KeyValue key : keys) {
+            byte[] expected = new byte[OrderedIndexH2Backend.KeyOrder.encode(key).length];
+            first.get(expected);
+            before.read(first); // H2's copy
+            for (int copy = 0; copy < 2; copy++) {
+                byte[] actual = new byte[expected.length];
+                rewritten.get(actual);
+                assertThat(actual).as("%s, copy %d", key, copy).isEqualTo(expected);
+            }
+        }
+        assertThat(rewritten.hasRemaining()).isFalse();
 
         // A value of a kind outside the ledger's keys keeps H2's serialization.
         KeyValue binary = new KeyValue(java.util.UUID.fromString("c0ffee00-0000-4000-8000-00000000beef"));
         assertThat(OrderedIndexH2Backend.KeyOrder.bsonExact(binary)).isFalse();
         WriteBuffer other = new WriteBuffer();
-        order.write(other, binary);
+        order.write(other, key(binary));
         ByteBuffer otherWritten = other.getBuffer().flip();
         assertThat(otherWritten.get(0)).isNotEqualTo(OrderedIndexH2Backend.KeyOrder.BSON_KEY);
-        assertThat(order.read(otherWritten)).isEqualTo(binary);
+        assertThat(((OrderedIndexH2Backend.StoredKey) order.read(otherWritten)).values()).isEqualTo(binary);
+    }
+
+    /** A commit writes each key once and keeps its bytes; the store reads them back with their bytes. */
+    @Test
+    void keys_keep_their_bytes_across_commits_and_reads_from_the_file() {
+        String file = dataDir.resolve("keys.mv.db").toString();
+        try (MVStore store = new MVStore.Builder().fileName(file).open()) {
+            MVMap<OrderedIndexH2Backend.StoredKey, Object> map = store.openMap("i", OrderedIndexH2Backend.keyOrdered());
+            for (int i = 0; i < 500; i++) {
+                map.put(key(new KeyValue("m" + i % 7, (long) i)), "p" + i);
+            }
+            assertThat(map.keyList()).noneMatch(OrderedIndexH2Backend.StoredKey::encoded);
+            store.commit();
+            assertThat(map.keyList()).allMatch(OrderedIndexH2Backend.StoredKey::encoded);
+        }
+        try (MVStore store = new MVStore.Builder().fileName(file).open()) {
+            MVMap<OrderedIndexH2Backend.StoredKey, Object> map = store.openMap("i", OrderedIndexH2Backend.keyOrdered());
+            assertThat(map.keyList()).hasSize(500).allMatch(OrderedIndexH2Backend.StoredKey::encoded);
+            map.put(key(new KeyValue("m3", 1_000L)), "p1000"); // its page is written again, with the keys read
+            map.remove(key(new KeyValue("m0", 0L)));
+            store.commit();
+        }
+        try (MVStore store = new MVStore.Builder().fileName(file).open()) {
+            MVMap<OrderedIndexH2Backend.StoredKey, Object> map = store.openMap("i", OrderedIndexH2Backend.keyOrdered());
+            assertThat(map.sizeAsLong()).isEqualTo(500);
+            for (int i = 1; i < 500; i++) {
+                assertThat(map.get(key(new KeyValue("m" + i % 7, (long) i)))).isEqualTo("p" + i);
+            }
+            assertThat(map.get(key(new KeyValue("m3", 1_000L)))).isEqualTo("p1000");
+            assertThat(map.get(key(new KeyValue("m0", 0L)))).isNull();
+        }
+    }
+
+    private static OrderedIndexH2Backend.StoredKey key(KeyValue values) {
+        return new OrderedIndexH2Backend.StoredKey(values);
     }
 
     private static KeyValue randomKey(Random random) {
@@ -327,14 +388,14 @@ class OrderedIndexH2BackendTest {
     @Test
     void only_plain_values_of_a_proper_prefix_take_the_range() {
         MVStore store = new MVStore.Builder().open();
-        MVMap<KeyValue, Object> map = store.openMap("i", OrderedIndexH2Backend.keyOrdered());
+        MVMap<OrderedIndexH2Backend.StoredKey, Object> map = store.openMap("i", OrderedIndexH2Backend.keyOrdered());
         OrderedIndexH2Backend.OrderedIndex index = new OrderedIndexH2Backend.OrderedIndex(map, "i",
                 List.of(new de.bwaldvogel.mongo.backend.IndexKey("owner", true),
                         new de.bwaldvogel.mongo.backend.IndexKey("_id", true)), false);
         for (int i = 0; i < 50; i++) {
-            map.put(new KeyValue(List.of("m" + i % 5, "c" + i)), "c" + i);
+            map.put(key(new KeyValue(List.of("m" + i % 5, "c" + i))), "c" + i);
         }
-        map.put(new KeyValue(java.util.Arrays.asList(null, "c-none")), "c-none");
+        map.put(key(new KeyValue(java.util.Arrays.asList(null, "c-none"))), "c-none");
         de.bwaldvogel.mongo.bson.Document byOwner = new de.bwaldvogel.mongo.bson.Document("owner", "m3");
         assertThat(index.canHandle(byOwner)).isTrue();
         assertThat(index.getPositions(byOwner)).containsExactly("c13", "c18", "c23", "c28", "c3", "c33", "c38", "c43",
