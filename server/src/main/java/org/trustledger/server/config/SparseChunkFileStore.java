@@ -26,6 +26,22 @@ final class SparseChunkFileStore extends SingleFileStore {
         return config;
     }
 
+    private volatile Runnable snapshotTaken = () -> { };
+
+    /**
+     * Runs {@code action} on the committing thread each time a commit has taken its snapshot of the maps
+     * (the roots it writes) and is about to write them: H2 takes a buffer for the new chunk right after.
+     */
+    void onSnapshotTaken(Runnable action) {
+        snapshotTaken = java.util.Objects.requireNonNull(action);
+    }
+
+    @Override
+    public org.h2.mvstore.WriteBuffer getWriteBuffer() {
+        snapshotTaken.run();
+        return super.getWriteBuffer();
+    }
+
     /**
      * Rewrites the live pages of chunks no fuller than the rewritable chunks are on average, at most about
      * {@code writeLimit} bytes of them, in memory: the next commit writes them to a new chunk, and the

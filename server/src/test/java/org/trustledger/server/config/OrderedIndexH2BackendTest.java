@@ -169,6 +169,69 @@ class OrderedIndexH2BackendTest {
         assertThat(((OrderedIndexH2Backend.StoredKey) order.read(otherWritten)).values()).isEqualTo(binary);
     }
 
+    /**
+     * A commit holds the commands up only until it has taken its snapshot: a command changing a document in
+     * place and adding another runs while the commit writes, and the commit holds the store as it was when
+     * it began (what a crash right after it leaves).
+     */
+    @Test
+    void commands_go_on_while_a_commit_writes_and_the_commit_holds_the_store_as_it_began() throws Exception {
+        MVStore store = EmbeddedMongo.open(dataDir);
+        OrderedIndexH2Backend backend = new OrderedIndexH2Backend(store);
+        MongoServer server = new MongoServer(backend);
+        server.bind("127.0.0.1", 0);
+        java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+        List<String> during = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + server.getLocalAddress().getPort())) {
+            MongoCollection<Document> c = client.getDatabase("trustledger").getCollection("c");
+            c.createIndex(Indexes.ascending("owner", "n"), new IndexOptions().unique(true));
+            for (int i = 0; i < 200; i++) {
+                c.insertOne(new Document("_id", "d" + i).append("owner", "m" + i % 3).append("n", i));
+            }
+            backend.commit();
+            c.updateOne(eq("_id", "d7"), new Document("$set", new Document("n", 1_007)));
+
+            SparseChunkFileStore files = (SparseChunkFileStore) store.getFileStore();
+            java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+            files.onSnapshotTaken(() -> {
+                backend.releaseCommandsEarly();
+                if (first.getAndSet(false)) {
+                    try {
+                        other.submit(() -> {
+                            c.updateOne(eq("_id", "d7"), new Document("$set", new Document("n", 2_007)));
+                            c.updateOne(eq("_id", "d8"), new Document("$set", new Document("owner", "m9")));
+                            c.insertOne(new Document("_id", "late").append("owner", "m1").append("n", -1));
+                            during.add("done");
+                        }).get(20, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        during.add("blocked: " + e);
+                    }
+                }
+            });
+            backend.commit();
+            assertThat(during).containsExactly("done");
+            assertThat(c.find(eq("_id", "d7")).first().getInteger("n")).isEqualTo(2_007);
+            store.closeImmediately(); // a crash right after the commit
+        } finally {
+            other.shutdownNow();
+            server.shutdownNow();
+        }
+        try (EmbeddedMongo mongo = EmbeddedMongo.onFile(dataDir);
+                MongoClient client = MongoClients.create(mongo.connectionString("trustledger"))) {
+            MongoCollection<Document> c = client.getDatabase("trustledger").getCollection("c");
+            assertThat(c.countDocuments()).isEqualTo(200);
+            assertThat(c.find(eq("_id", "d7")).first().getInteger("n")).isEqualTo(1_007);
+            assertThat(c.find(eq("_id", "d8")).first().getString("owner")).isEqualTo("m2");
+            assertThat(c.find(eq("_id", "late")).first()).isNull();
+            // The index holds the same snapshot as the documents.
+            assertThat(c.find(new Document("owner", "m1").append("n", 1_007)).first()).isNotNull();
+            assertThat(c.find(new Document("owner", "m1").append("n", 2_007)).first()).isNull();
+            assertThat(c.find(new Document("owner", "m9")).first()).isNull();
+            assertThat(c.find(new Document("owner", "m2").append("n", 8)).first().getString("_id")).isEqualTo("d8");
+            assertThat(c.find(new Document("owner", "m1")).into(new ArrayList<>())).hasSize(67);
+        }
+    }
+
     /** A commit writes each key once and keeps its bytes; the store reads them back with their bytes. */
     @Test
     void keys_keep_their_bytes_across_commits_and_reads_from_the_file() {
