@@ -121,7 +121,7 @@ class OrderedIndexH2Backend extends H2Backend {
     /** One commit at a time: a commit waits for the one before before it holds the commands up. */
     private final Object committing = new Object();
     /**
-     * The maps whose documents and keys are encoded here: their changed pages are encoded before a commit.
+     * The collections' document maps: their changed pages are encoded before a commit ({@link #encodeChanged}).
      * Made at the first map opened, which H2Backend's constructor opens before this class's fields are set
      * (a field initializer would run after it, and drop those maps).
      */
@@ -142,8 +142,9 @@ class OrderedIndexH2Backend extends H2Backend {
      * been written, which held every command up for 22 to 32 % of a rebuild's time (bench/README.md).
      *
      * <p>What a commit writes must not change under it, and mongo-java-server changes a document in place
-     * before it puts the new value ({@link Stored}). So every document and key of the changed pages is
-     * encoded first, while the commands are held up ({@link #encodeChanged}); the commit then copies bytes.
+     * before it puts the new value ({@link Stored}). So every document of the changed pages is encoded
+     * first, while the commands are held up ({@link #encodeChanged}); the commit then copies bytes. Index
+     * keys hold values that never change, or are encoded when they are put ({@link OrderedIndex#putKeyPosition}).
      * H2 calls the file store when the snapshot is taken ({@link SparseChunkFileStore#onSnapshotTaken}); with
      * another file store the commands wait for the whole commit, as before.
      */
@@ -169,7 +170,7 @@ class OrderedIndexH2Backend extends H2Backend {
         }
     }
 
-    /** Encodes the documents and keys of every page the next commit writes (pages changed since the last one). */
+    /** Encodes the documents of every page the next commit writes (pages changed since the last one). */
     private void encodeChanged() {
         Set<MVMap<?, ?>> encoded = encodedMaps;
         if (encoded == null) {
@@ -185,19 +186,13 @@ class OrderedIndexH2Backend extends H2Backend {
         }
     }
 
-    /** Encodes the keys and values of a page not written yet, and of its children not written yet. */
+    /** Encodes the documents of a page not written yet, and of its children not written yet. */
     static void encodeUnsaved(org.h2.mvstore.Page<?, ?> page) {
         if (page.isSaved()) {
             return; // and so is every page under it
         }
-        int keys = page.getKeyCount();
-        for (int i = 0; i < keys; i++) {
-            if (page.getKey(i) instanceof StoredKey key) {
-                key.encode();
-            }
-        }
         if (page.isLeaf()) {
-            for (int i = 0; i < keys; i++) {
+            for (int i = 0, keys = page.getKeyCount(); i < keys; i++) {
                 if (page.getValue(i) instanceof Stored stored) {
                     stored.bson();
                 }
@@ -342,7 +337,6 @@ class OrderedIndexH2Backend extends H2Backend {
             // The same map name as H2Database's, so that dropping the index removes this map.
             String name = getFullCollectionNamespace(collectionName) + "._index_" + indexName;
             MVMap<StoredKey, Object> map = getMvStore().openMap(name, keyOrdered());
-            encodeBeforeCommits(map);
             return new OrderedIndex(map, indexName, keys, sparse);
         }
 
@@ -580,9 +574,22 @@ class OrderedIndexH2Backend extends H2Backend {
             return map.remove(new StoredKey(keyValue));
         }
 
+        /**
+         * A key holding a document or a list is encoded as it is put: mongo-java-server may share such a
+         * value with a document it later changes in place, and a commit may be writing the key meanwhile
+         * ({@link OrderedIndexH2Backend#commit}). Every other value never changes, and is encoded at the
+         * key's first write.
+         */
         @Override
         protected boolean putKeyPosition(KeyValue keyValue, Object position) {
-            return map.putIfAbsent(new StoredKey(keyValue), Missing.ofNullable(position)) == null;
+            StoredKey key = new StoredKey(keyValue);
+            for (Object value : keyValue) {
+                if (value instanceof Map<?, ?> || value instanceof Collection<?>) {
+                    key.encode();
+                    break;
+                }
+            }
+            return map.putIfAbsent(key, Missing.ofNullable(position)) == null;
         }
 
         @Override

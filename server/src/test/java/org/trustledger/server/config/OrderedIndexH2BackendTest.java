@@ -232,6 +232,25 @@ class OrderedIndexH2BackendTest {
         }
     }
 
+    /**
+     * A commit encodes the documents it will write before it lets the commands go on, but not the keys: a
+     * key holding a value that could change in place (a document, a list) is encoded as it is put.
+     */
+    @Test
+    void keys_holding_a_document_or_a_list_are_encoded_as_they_are_put() {
+        MVStore store = new MVStore.Builder().open();
+        MVMap<OrderedIndexH2Backend.StoredKey, Object> map = store.openMap("i", OrderedIndexH2Backend.keyOrdered());
+        OrderedIndexH2Backend.OrderedIndex index = new OrderedIndexH2Backend.OrderedIndex(map, "i",
+                List.of(new de.bwaldvogel.mongo.backend.IndexKey("a", true)), false);
+        assertThat(index.putKeyPosition(new KeyValue("plain"), "p1")).isTrue();
+        assertThat(index.putKeyPosition(new KeyValue(new de.bwaldvogel.mongo.bson.Document("x", 1.0)), "p2")).isTrue();
+        assertThat(index.putKeyPosition(new KeyValue(List.of(new ArrayList<>(List.of("a", 2.0)))), "p3")).isTrue();
+        Map<Object, Boolean> encoded = new java.util.HashMap<>();
+        map.keyList().forEach(key -> encoded.put(map.get(key), key.encoded()));
+        assertThat(encoded).containsExactlyInAnyOrderEntriesOf(Map.of("p1", false, "p2", true, "p3", true));
+        store.close();
+    }
+
     /** A commit writes each key once and keeps its bytes; the store reads them back with their bytes. */
     @Test
     void keys_keep_their_bytes_across_commits_and_reads_from_the_file() {
