@@ -118,7 +118,7 @@ class OrderedIndexH2Backend extends H2Backend {
         }
     }
 
-    /** One commit at a time: a commit waits for the one before before it holds the commands up. */
+    /** One commit at a time: a commit waits until the one before has written everything before it holds the commands up. */
     private final Object committing = new Object();
     /**
      * The collections' document maps: their changed pages are encoded before a commit ({@link #encodeChanged}).

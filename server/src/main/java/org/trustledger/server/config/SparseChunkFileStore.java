@@ -31,6 +31,8 @@ final class SparseChunkFileStore extends SingleFileStore {
     /**
      * Runs {@code action} on the committing thread each time a commit has taken its snapshot of the maps
      * (the roots it writes) and is about to write them: H2 takes a buffer for the new chunk right after.
+     * In H2 2.3.232 only {@code FileStore.serializeAndStore} takes one, once per commit, after the roots
+     * are taken ({@code MVStore.collectChangedMapRoots}); an upgrade of H2 must check that this still holds.
      */
     void onSnapshotTaken(Runnable action) {
         snapshotTaken = java.util.Objects.requireNonNull(action);
