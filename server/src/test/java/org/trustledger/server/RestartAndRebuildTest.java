@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,8 +24,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The embedded default on a file: data survives a restart, projections resume where they stopped
- * (nothing applied twice), genesis records nothing new, and a rebuild by replay equals the state
- * built incrementally.
+ * (nothing applied twice), genesis records nothing new, a rebuild by replay equals the state built
+ * incrementally, and processors made with fewer segments than configured are split up to it.
  */
 class RestartAndRebuildTest {
 
@@ -43,13 +44,18 @@ class RestartAndRebuildTest {
     }
 
     ConfigurableApplicationContext start(boolean rebuild) {
-        return new SpringApplicationBuilder(TrustLedgerApplication.class).run(Args.of(Map.of(
-                "trustledger.rebuild-projections", rebuild,
+        return start(Map.of("trustledger.rebuild-projections", rebuild));
+    }
+
+    ConfigurableApplicationContext start(Map<String, ?> settings) {
+        Map<String, Object> all = new java.util.HashMap<>(Map.of(
                 "server.port", "0",
                 "trustledger.data-dir", dataDir.toString(),
                 "trustledger.dev-mode", "true",
                 "trustledger.passphrase-hash-cost", "4",
-                "trustledger.genesis.file", "src/test/resources/genesis-test.json")));
+                "trustledger.genesis.file", "src/test/resources/genesis-test.json"));
+        all.putAll(settings);
+        return new SpringApplicationBuilder(TrustLedgerApplication.class).run(Args.of(all));
     }
 
     static GraphQlHttp client(ConfigurableApplicationContext ctx) {
@@ -93,6 +99,60 @@ class RestartAndRebuildTest {
             api.data(GraphQlHttp.REGISTER, Map.of("input", GraphQlHttp.registration("second@example.org", "1985-01-01")));
             awaitApplied(second.getBean(MemberReadModel.class), applied + 2);
             assertThat(api.support().data(GraphQlHttp.OUTBOX, Map.of("to", email)).get("devOutbox")).hasSize(1);
+        }
+    }
+
+    @Test
+    void processors_created_with_one_segment_are_split_to_the_configured_two_without_replaying() throws Exception {
+        String email = "split@example.org";
+        long applied;
+        List<Document> members;
+        List<Document> timeline;
+        try (ConfigurableApplicationContext first = start(Map.of(
+                "axon.eventhandling.processors.members.initial-segment-count", 1,
+                "axon.eventhandling.processors.history.initial-segment-count", 1))) {
+            GraphQlHttp api = client(first);
+            api.registerAndVerify(email, "1981-07-07");
+            api.as(FOUNDERS[0]).data(GraphQlHttp.ASSURE, Map.of("input", GraphQlHttp.assurance(api.memberId(FOUNDERS[0]), email, "1981-07-07", 35)));
+            TokenStore tokens = first.getBean(TokenStore.class);
+            assertThat(tokens.fetchSegments("members")).containsExactly(0);
+            assertThat(tokens.fetchSegments("history")).containsExactly(0);
+            applied = first.getBean(MemberReadModel.class).appliedEvents();
+            members = all(first.getBean(MongoDatabase.class), "member_view");
+            timeline = all(first.getBean(MongoDatabase.class), "member_timeline");
+        }
+
+        try (ConfigurableApplicationContext second = start(Map.of())) { // the configured two segments
+            TokenStore tokens = second.getBean(TokenStore.class);
+            EventProcessingConfiguration processing = second.getBean(EventProcessingConfiguration.class);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            for (String name : List.of("members", "history")) {
+                StreamingEventProcessor processor = processing.eventProcessor(name, StreamingEventProcessor.class).orElseThrow();
+                while ((tokens.fetchSegments(name).length < 2 || processor.processingStatus().size() < 2)
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(tokens.fetchSegments(name)).as(name).containsExactly(0, 1);
+                assertThat(processor.processingStatus()).as(name).hasSize(2);
+            }
+            // Both segments went on from where the one stopped: nothing was applied again.
+            MongoDatabase db = second.getBean(MongoDatabase.class);
+            MemberReadModel readModel = second.getBean(MemberReadModel.class);
+            assertThat(readModel.appliedEvents()).isEqualTo(applied);
+            assertThat(all(db, "member_view")).isEqualTo(members);
+            assertThat(all(db, "member_timeline")).isEqualTo(timeline);
+            // New members' events are applied once each, whichever segment holds them.
+            GraphQlHttp api = client(second);
+            for (int m = 0; m < 6; m++) {
+                api.data(GraphQlHttp.REGISTER, Map.of("input", GraphQlHttp.registration("after" + m + "@example.org", "1985-01-0" + (m + 1))));
+            }
+            awaitApplied(readModel, applied + 12);
+            for (int m = 0; m < 6; m++) {
+                assertThat(api.support().data(GraphQlHttp.MEMBER, Map.of("email", "after" + m + "@example.org"))
+                        .get("memberByEmail").isNull()).as("member %d", m).isFalse();
+            }
+            Thread.sleep(500);
+            assertThat(readModel.appliedEvents()).isEqualTo(applied + 12);
         }
     }
 
