@@ -102,6 +102,30 @@ class OrderedIndexH2BackendTest {
     }
 
     @Test
+    void valuesComparedDirectlyAreOrderedAsMongoJavaServerOrdersThem() {
+        de.bwaldvogel.mongo.backend.ValueComparator theirs = de.bwaldvogel.mongo.backend.ValueComparator.ascWithoutListHandling();
+        Random random = new Random(13);
+        List<Object> values = new ArrayList<>(List.of("", "a", "ab", "B", "é", "証明書", "\uD83D\uDE00", Long.MIN_VALUE,
+                Long.MAX_VALUE, (1L << 53) + 1, 1L << 53, 0L, -1L, Integer.MIN_VALUE, Integer.MAX_VALUE, 0, -1, 7,
+                7L, 7.0, 7.5, 3_000_000_000.0));
+        for (int i = 0; i < 400; i++) {
+            values.add(switch (random.nextInt(4)) {
+                case 0 -> "m-" + Long.toString(random.nextLong(), 36);
+                case 1 -> random.nextLong() >> random.nextInt(64);
+                case 2 -> random.nextInt() >> random.nextInt(32);
+                default -> random.nextBoolean() ? (long) random.nextInt(10) : random.nextInt(10);
+            });
+        }
+        for (Object a : values) {
+            for (Object b : values) {
+                assertThat(Integer.signum(OrderedIndexH2Backend.KeyOrder.compareValue(a, b))).as("%s (%s) vs %s (%s)",
+                        a, a.getClass().getSimpleName(), b, b.getClass().getSimpleName())
+                        .isEqualTo(Integer.signum(theirs.compare(a, b)));
+            }
+        }
+    }
+
+    @Test
     void keysAreWrittenAsBsonAndReadBackEqualAlongsideKeysWrittenBefore() {
         OrderedIndexH2Backend.KeyOrder order = new OrderedIndexH2Backend.KeyOrder();
         ObjectDataType before = new ObjectDataType(); // how every key was written until 2026-12-04
