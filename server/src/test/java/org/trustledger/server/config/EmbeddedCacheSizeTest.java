@@ -52,12 +52,17 @@ class EmbeddedCacheSizeTest {
     }
 
     @Test
-    void the_store_file_gets_the_size_asked_for() {
+    void the_store_file_gets_the_size_asked_for_and_an_eighth_of_it_for_its_chunk_tables() throws Exception {
         try (MVStore store = EmbeddedMongo.open(dataDir.resolve("small"), 64)) {
             assertThat(store.getCacheSize()).isEqualTo(64);
+            assertThat(((SparseChunkFileStore) store.getFileStore()).tocCacheBytes()).isEqualTo(8L << 20);
         }
         try (MVStore store = EmbeddedMongo.open(dataDir.resolve("default"))) {
             assertThat(store.getCacheSize()).isEqualTo(EmbeddedMongo.DEFAULT_CACHE_MB);
+            assertThat(((SparseChunkFileStore) store.getFileStore()).tocCacheBytes()).isEqualTo(32L << 20);
+        }
+        try (MVStore store = EmbeddedMongo.open(dataDir.resolve("tiny"), 1)) {
+            assertThat(((SparseChunkFileStore) store.getFileStore()).tocCacheBytes()).isEqualTo(1L << 20);
         }
         assertThatThrownBy(() -> EmbeddedMongo.open(dataDir.resolve("none"), 0))
                 .isInstanceOf(IllegalArgumentException.class)
