@@ -1,10 +1,12 @@
 package org.trustledger.server.rebuild;
 
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventProcessor;
@@ -41,6 +43,17 @@ public class SegmentSplit {
     private final Environment environment;
     /** Processors that have as many segments as configured (they never lose one: no merges). */
     private final Set<String> done = new HashSet<>();
+    /**
+     * The split last asked of each processor: the scheduler's thread never waits for one. Asked again
+     * once answered, or after a minute unanswered (a processor stopped meanwhile, for a rebuild, drops it).
+     */
+    private final Map<String, Asked> asked = new HashMap<>();
+
+    private record Asked(CompletableFuture<Boolean> answer, long atNanos) {
+        boolean pending() {
+            return !answer.isDone() && System.nanoTime() - atNanos < TimeUnit.MINUTES.toNanos(1);
+        }
+    }
 
     public SegmentSplit(EventProcessingConfiguration processing, TokenStore tokens, Environment environment) {
         this.processing = processing;
@@ -68,7 +81,8 @@ public class SegmentSplit {
             done.add(name);
             return;
         }
-        if (!processor.isRunning()) {
+        Asked before = asked.get(name);
+        if (!processor.isRunning() || (before != null && before.pending())) {
             return;
         }
         // The held segment with the largest share (the smallest mask) is split first.
@@ -79,15 +93,13 @@ public class SegmentSplit {
             return; // none claimed here yet, or held by another node: checked again later
         }
         int id = largest.get().getSegment().getSegmentId();
-        try {
-            if (processor.splitSegment(id).get(30, TimeUnit.SECONDS)) {
-                log.info("Processor {}: segment {} split in two ({} of {} configured segments)", name, id,
-                        tokens.fetchSegments(name).length, wanted);
+        // Carried out by the segment's own thread between two batches; checked again at the next round.
+        asked.put(name, new Asked(processor.splitSegment(id).whenComplete((split, failure) -> {
+            if (failure != null) {
+                log.warn("Processor {}: segment {} could not be split, tried again later: {}", name, id, failure.toString());
+            } else if (split) {
+                log.info("Processor {}: segment {} split in two, towards the {} configured segments", name, id, wanted);
             }
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        } catch (Exception ex) {
-            log.warn("Processor {}: segment {} could not be split, tried again later: {}", name, id, ex.toString());
-        }
+        }), System.nanoTime()));
     }
 }
