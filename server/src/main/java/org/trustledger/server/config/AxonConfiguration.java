@@ -89,14 +89,16 @@ public class AxonConfiguration {
      * that nobody read again (bench/README.md, "Measured on 2026-12-05 (morning)"). A processor that
      * falls further behind reads from the store, which still has the events of the last seconds in memory
      * ({@code MongoEventStorageEngine}'s recent events), and rejoins the shared cache when it has caught up.
+     *
+     * <p>Its readers' waits for new events can be cut short, for a rebuild's stop ({@link WakeableEventStore}).
      */
     @Qualifier("eventStore")
     @Bean(name = "eventBus")
-    EmbeddedEventStore eventStore(MongoEventStorageEngine storageEngine, org.axonframework.config.Configuration config) {
-        return EmbeddedEventStore.builder().storageEngine(storageEngine)
+    WakeableEventStore eventStore(MongoEventStorageEngine storageEngine, org.axonframework.config.Configuration config) {
+        return new WakeableEventStore(EmbeddedEventStore.builder().storageEngine(storageEngine)
                 .messageMonitor(config.messageMonitor(EventStore.class, "eventStore"))
                 .spanFactory(config.getComponent(EventBusSpanFactory.class))
-                .fetchDelay(100).cachedEvents(CACHED_EVENTS).build();
+                .fetchDelay(100).cachedEvents(CACHED_EVENTS));
     }
 
     /** How many of the latest events the processors following the head share. */
