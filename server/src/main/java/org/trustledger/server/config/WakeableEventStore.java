@@ -15,7 +15,7 @@ import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
  * timeout (a second; Axon's Spring Boot properties do not set it), and it sees that it was asked to
  * stop only once that wait is over. A rebuild stops its processors before it resets them, so every
  * rebuild waited up to a second for the idle ones: 0.46 to 0.99 s of the bench's rebuilds of 5 to 7 s
- * (bench/README.md, "The targets"). {@link #wakeWaitingReaders()} ends every wait under way as if its
+ * (bench/README.md, "a rebuild's stop without waiting out the processors' polls"). {@link #wakeWaitingReaders()} ends every wait under way as if its
  * time had run out; the processor then finds itself stopped, or waits again.
  *
  * <p>A stream waits in slices of {@value #SLICE_MS} ms so that it notices a wake-up: a reader still
@@ -55,7 +55,8 @@ public final class WakeableEventStore extends EmbeddedEventStore {
             long deadline = System.nanoTime() + unit.toNanos(timeout);
             while (true) {
                 long left = deadline - System.nanoTime();
-                long slice = Math.max(0, Math.min(TimeUnit.NANOSECONDS.toMillis(left), SLICE_MS));
+                // Whole milliseconds, rounded up: a last fraction of one is waited, not spun through.
+                long slice = Math.max(0, Math.min((left + 999_999) / 1_000_000, SLICE_MS));
                 if (stream.hasNextAvailable((int) slice, TimeUnit.MILLISECONDS)) {
                     return true;
                 }
