@@ -15,8 +15,9 @@ import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
  * timeout (a second; Axon's Spring Boot properties do not set it), and it sees that it was asked to
  * stop only once that wait is over. A rebuild stops its processors before it resets them, so every
  * rebuild waited up to a second for the idle ones: 0.46 to 0.99 s of the bench's rebuilds of 5 to 7 s
- * (bench/README.md, "a rebuild's stop without waiting out the processors' polls"). {@link #wakeWaitingReaders()} ends every wait under way as if its
- * time had run out; the processor then finds itself stopped, or waits again.
+ * (bench/README.md, "a rebuild's stop without waiting out the processors' polls").
+ * {@link #wakeWaitingReaders()} ends every wait under way as if its time had run out; the processor then
+ * finds itself stopped, or waits again.
  *
  * <p>A stream waits in slices of {@value #SLICE_MS} ms so that it notices a wake-up: a reader still
  * sees a new event the moment Axon's stream has it, and nothing else about reading changes.
